@@ -1,0 +1,70 @@
+package dev.dynamini;
+
+import dev.dynamini.auth.ApiKeys;
+import dev.dynamini.config.Config;
+import dev.dynamini.dynamo.DynamoConnection;
+import dev.dynamini.dynamo.DynamoItemRepository;
+import dev.dynamini.dynamo.MeteredDynamoDb;
+import dev.dynamini.dynamo.TableNames;
+import dev.dynamini.dynamo.Tables;
+import dev.dynamini.http.HttpServer;
+import dev.dynamini.http.RequestRecord;
+import dev.dynamini.metrics.Metrics;
+import dev.dynamini.store.IdGenerator;
+import dev.dynamini.store.VersionedItems;
+import java.time.Clock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The assembled server: the parts wired together, started and stopped as one. */
+public final class Dynamini implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Dynamini.class);
+
+    private final DynamoConnection dynamo;
+    private final HttpServer http;
+    private final Metrics metrics;
+
+    private Dynamini(DynamoConnection dynamo, HttpServer http, Metrics metrics) {
+        this.dynamo = dynamo;
+        this.http = http;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Creates or checks the tables and starts serving. The connection is the caller's until this
+     * returns, and then belongs to the server: {@link #close()} closes it.
+     */
+    public static Dynamini start(Config config, ApiKeys keys, DynamoConnection dynamo, Consumer<RequestRecord> requestObserver) {
+        Metrics metrics = new Metrics();
+        TableNames names = new TableNames(config.collectionsTable(), config.entriesTable());
+        Tables tables = new Tables(dynamo.client(), names, config.readCapacityUnits(), config.writeCapacityUnits());
+        tables.ensure();
+        DynamoItemRepository repository = new DynamoItemRepository(new MeteredDynamoDb(dynamo.client(), metrics), names, config.consistentRead());
+        IdGenerator ids = new IdGenerator(Clock.systemUTC());
+        VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC());
+        HttpServer http = new HttpServer(
+                new HttpServer.Settings(config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace()),
+                keys, items, items, metrics, tables::ready, requestObserver).start();
+        LOG.info("dynamini listening on port {} with {} ({} API keys)", http.port(), dynamo.description(), keys.size());
+        return new Dynamini(dynamo, http, metrics);
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** Graceful: stop taking requests, finish those in flight, then shut DynamoDB (Local) down. */
+    @Override
+    public void close() {
+        try {
+            http.stop();
+        } finally {
+            dynamo.close();
+        }
+    }
+}

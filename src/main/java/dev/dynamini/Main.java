@@ -1,0 +1,39 @@
+package dev.dynamini;
+
+import dev.dynamini.auth.ApiKeys;
+import dev.dynamini.config.Config;
+import dev.dynamini.config.ConfigException;
+import dev.dynamini.dynamo.DynamoConnection;
+
+/** Reads the environment, wires the server, and stops it gracefully on SIGTERM. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Config config;
+        ApiKeys keys;
+        try {
+            config = Config.fromEnvironment();
+            keys = ApiKeys.load(config);
+        } catch (ConfigException e) {
+            System.err.println("dynamini: cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Logging.configure(config.debug());
+        DynamoConnection dynamo = null;
+        try {
+            dynamo = DynamoConnection.open(config);
+            Dynamini server = Dynamini.start(config, keys, dynamo, entry -> { });
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "dynamini-shutdown"));
+        } catch (RuntimeException e) { // StartupException, or DynamoDB out of reach
+            System.err.println("dynamini: cannot start: " + e.getMessage());
+            if (dynamo != null) {
+                dynamo.close();
+            }
+            // DynamoDB Local leaves non-daemon threads behind: exit explicitly
+            System.exit(1);
+        }
+    }
+}

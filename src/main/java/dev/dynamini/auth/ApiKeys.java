@@ -1,0 +1,119 @@
+package dev.dynamini.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dynamini.config.Config;
+import dev.dynamini.config.ConfigException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The API keys of all applications. Keys are kept only as SHA-256 digests and every lookup compares
+ * the digest of the presented key with every known digest, so neither the time taken nor a heap dump
+ * tells anything about a key.
+ */
+public final class ApiKeys {
+    /** Applications become the first part of every stored key, so they share the id alphabet (no '#'). */
+    public static final Pattern APPLICATION = Pattern.compile("[A-Za-z0-9._~@:+=-]{1,128}");
+
+    private record Known(byte[] digest, Caller caller) {
+    }
+
+    private final List<Known> known;
+
+    private ApiKeys(List<Known> known) {
+        this.known = List.copyOf(known);
+    }
+
+    public Optional<Caller> authenticate(String presentedKey) {
+        if (presentedKey == null || presentedKey.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] digest = sha256(presentedKey);
+        Caller match = null;
+        for (Known k : known) {
+            if (MessageDigest.isEqual(k.digest, digest)) {
+                match = k.caller;
+            }
+        }
+        return Optional.ofNullable(match);
+    }
+
+    public int size() {
+        return known.size();
+    }
+
+    /** API_KEYS (inline JSON) wins over API_KEYS_FILE. */
+    public static ApiKeys load(Config config) {
+        if (config.apiKeysJson().isPresent()) {
+            return parse("API_KEYS", config.apiKeysJson().get());
+        }
+        try {
+            return parse("API_KEYS_FILE", Files.readString(config.apiKeysFile(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ConfigException("API_KEYS_FILE", "cannot read " + config.apiKeysFile().toAbsolutePath()
+                    + " (" + e.getClass().getSimpleName() + "); set API_KEYS or point API_KEYS_FILE at a JSON array of {application, key}");
+        }
+    }
+
+    public static ApiKeys parse(String variable, String json) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new ConfigException(variable, "not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isArray() || root.isEmpty()) {
+            throw new ConfigException(variable, "expected a non-empty JSON array of {\"application\": ..., \"key\": ...}");
+        }
+        List<Known> known = new ArrayList<>();
+        Set<String> seenKeys = new HashSet<>();
+        int index = 0;
+        for (JsonNode entry : root) {
+            String where = "entry " + index++;
+            String application = text(variable, entry, "application", where);
+            String key = text(variable, entry, "key", where);
+            if (!APPLICATION.matcher(application).matches()) {
+                throw new ConfigException(variable, where + ": application must be 1-128 characters of A-Z a-z 0-9 . _ ~ @ : + = -");
+            }
+            if (key.length() < 8) {
+                throw new ConfigException(variable, where + ": key must be at least 8 characters");
+            }
+            if (!seenKeys.add(key)) {
+                throw new ConfigException(variable, where + ": the same key is listed twice");
+            }
+            Access access = switch (entry.path("access").asText("readwrite")) {
+                case "read" -> Access.READ;
+                case "readwrite", "write", "read-write" -> Access.READ_WRITE;
+                default -> throw new ConfigException(variable, where + ": access must be \"read\" or \"readwrite\"");
+            };
+            known.add(new Known(sha256(key), new Caller(application, access)));
+        }
+        return new ApiKeys(known);
+    }
+
+    private static String text(String variable, JsonNode entry, String field, String where) {
+        JsonNode node = entry.get(field);
+        if (node == null || !node.isTextual() || node.asText().isEmpty()) {
+            throw new ConfigException(variable, where + ": \"" + field + "\" must be a non-empty string");
+        }
+        return node.asText();
+    }
+
+    private static byte[] sha256(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.dynamini.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the server, read from environment variables. The names of dynamodb-mini keep
+ * their meaning; see the configuration table in README.md.
+ */
+public record Config(
+        int port,
+        boolean debug,
+        Optional<String> awsRegion,
+        Optional<URI> dynamoEndpoint,
+        boolean consistentRead,
+        Optional<Long> readCapacityUnits,
+        Optional<Long> writeCapacityUnits,
+        Optional<Duration> retryBaseDelay,
+        Duration dynamoTimeout,
+        String collectionsTable,
+        String entriesTable,
+        Path apiKeysFile,
+        Optional<String> apiKeysJson,
+        Path dataDir,
+        int maxBodyBytes,
+        List<String> corsOrigins,
+        Duration shutdownGrace) {
+
+    /** DynamoDB items are limited to 400 KB; a value is stored with its metadata in one item. */
+    public static final int MAX_BODY_BYTES_LIMIT = 350 * 1024;
+
+    /** With neither a region nor an endpoint, DynamoDB Local runs inside this JVM. */
+    public boolean embedded() {
+        return awsRegion.isEmpty() && dynamoEndpoint.isEmpty();
+    }
+
+    public static Config fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static Config from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        Optional<Long> rcu = r.optionalPositiveLong("AWS_DYNAMODB_READ_CAPACITY_UNITS");
+        Optional<Long> wcu = r.optionalPositiveLong("AWS_DYNAMODB_WRITE_CAPACITY_UNITS");
+        if (rcu.isPresent() != wcu.isPresent()) {
+            String missing = rcu.isPresent() ? "AWS_DYNAMODB_WRITE_CAPACITY_UNITS" : "AWS_DYNAMODB_READ_CAPACITY_UNITS";
+            throw new ConfigException(missing, "must be set together with the other capacity variable (unset both for on-demand)");
+        }
+        String collections = r.tableName("TABLE_NAME_COLLECTIONS", "dynamomini.collections");
+        String entries = r.tableName("TABLE_NAME_ENTRIES", "dynamomini.entries");
+        if (collections.equals(entries)) {
+            throw new ConfigException("TABLE_NAME_ENTRIES", "must differ from TABLE_NAME_COLLECTIONS");
+        }
+        return new Config(
+                r.port("PORT", 3000),
+                r.bool("DEBUG", false),
+                r.optionalString("AWS_REGION"),
+                r.optionalUri("DYNAMODB_ENDPOINT"),
+                r.bool("AWS_DYNAMODB_CONSISTENT_READ", true),
+                rcu,
+                wcu,
+                r.optionalPositiveLong("AWS_DYNAMODB_RETRY_BASE_DELAY").map(Duration::ofMillis),
+                Duration.ofMillis(r.boundedInt("DYNAMODB_TIMEOUT_MS", 5000, 100, 120_000)),
+                collections,
+                entries,
+                Path.of(r.string("API_KEYS_FILE", "env/api-keys.json")),
+                r.optionalString("API_KEYS"),
+                Path.of(r.string("DATA_DIR", "./data")),
+                r.boundedInt("MAX_BODY_BYTES", 256 * 1024, 1024, MAX_BODY_BYTES_LIMIT),
+                r.list("CORS_ORIGINS", List.of("*")),
+                Duration.ofMillis(r.boundedInt("SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)));
+    }
+
+    /** Parses one variable at a time so that each error names its variable. */
+    private record Reader(Map<String, String> env) {
+        Optional<String> optionalString(String name) {
+            String value = env.get(name);
+            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        }
+
+        String string(String name, String fallback) {
+            return optionalString(name).orElse(fallback);
+        }
+
+        boolean bool(String name, boolean fallback) {
+            return optionalString(name).map(v -> switch (v.toLowerCase()) {
+                case "true", "1", "yes", "on" -> true;
+                case "false", "0", "no", "off" -> false;
+                default -> throw new ConfigException(name, "expected true or false, got '" + v + "'");
+            }).orElse(fallback);
+        }
+
+        int port(String name, int fallback) {
+            return boundedInt(name, fallback, 0, 65535);
+        }
+
+        int boundedInt(String name, int fallback, int min, int max) {
+            Optional<String> raw = optionalString(name);
+            if (raw.isEmpty()) {
+                return fallback;
+            }
+            long value = parseLong(name, raw.get());
+            if (value < min || value > max) {
+                throw new ConfigException(name, "must be between " + min + " and " + max + ", got " + value);
+            }
+            return (int) value;
+        }
+
+        Optional<Long> optionalPositiveLong(String name) {
+            return optionalString(name).map(raw -> {
+                long value = parseLong(name, raw);
+                if (value <= 0) {
+                    throw new ConfigException(name, "must be a positive whole number, got " + value);
+                }
+                return value;
+            });
+        }
+
+        Optional<URI> optionalUri(String name) {
+            return optionalString(name).map(raw -> {
+                try {
+                    URI uri = new URI(raw);
+                    if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                            || uri.getHost() == null) {
+                        throw new ConfigException(name, "expected an http(s) URL such as http://localhost:8000, got '" + raw + "'");
+                    }
+                    return uri;
+                } catch (URISyntaxException e) {
+                    throw new ConfigException(name, "not a valid URL: '" + raw + "'");
+                }
+            });
+        }
+
+        String tableName(String name, String fallback) {
+            String value = string(name, fallback);
+            if (!value.matches("[A-Za-z0-9_.-]{3,255}")) {
+                throw new ConfigException(name, "a DynamoDB table name is 3-255 characters of A-Z a-z 0-9 _ . -, got '" + value + "'");
+            }
+            return value;
+        }
+
+        List<String> list(String name, List<String> fallback) {
+            return optionalString(name)
+                    .map(raw -> List.of(raw.split("\\s*,\\s*")))
+                    .orElse(fallback);
+        }
+
+        private static long parseLong(String name, String raw) {
+            try {
+                return Long.parseLong(raw);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name, "expected a whole number, got '" + raw + "'");
+            }
+        }
+    }
+}

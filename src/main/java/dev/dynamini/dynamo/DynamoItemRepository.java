@@ -1,0 +1,293 @@
+package dev.dynamini.dynamo;
+
+import static dev.dynamini.dynamo.ItemCodec.key;
+import static dev.dynamini.dynamo.ItemCodec.n;
+import static dev.dynamini.dynamo.ItemCodec.s;
+
+import dev.dynamini.store.Change;
+import dev.dynamini.store.InvalidInputException;
+import dev.dynamini.store.CommitRejectedException;
+import dev.dynamini.store.CommitRejectedException.Reason;
+import dev.dynamini.store.Item;
+import dev.dynamini.store.ItemKey;
+import dev.dynamini.store.ItemRepository;
+import dev.dynamini.store.ItemWithParent;
+import dev.dynamini.store.Kind;
+import dev.dynamini.store.Order;
+import dev.dynamini.store.Position;
+import dev.dynamini.store.Scope;
+import dev.dynamini.store.Slice;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/** {@link ItemRepository} on two DynamoDB tables, laid out as {@link KeyLayout} describes. */
+public final class DynamoItemRepository implements ItemRepository {
+    private final MeteredDynamoDb dynamo;
+    private final TableNames tables;
+    private final boolean consistentRead;
+
+    public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead) {
+        this.dynamo = dynamo;
+        this.tables = tables;
+        this.consistentRead = consistentRead;
+    }
+
+    // ---- single items ---------------------------------------------------------------------------
+
+    @Override
+    public Optional<Item> head(ItemKey key) {
+        return get(key.kind(), KeyLayout.head(key.id()), key.scope());
+    }
+
+    @Override
+    public Optional<Item> version(ItemKey key, long version) {
+        return get(key.kind(), KeyLayout.version(key.id(), version), key.scope());
+    }
+
+    private Optional<Item> get(Kind kind, String sortKey, Scope scope) {
+        Map<String, AttributeValue> found = dynamo.getItem(GetItemRequest.builder()
+                .tableName(tables.of(kind))
+                .key(key(KeyLayout.partition(scope), sortKey))
+                .consistentRead(consistentRead).build()).item();
+        return found == null || found.isEmpty() ? Optional.empty() : Optional.of(ItemCodec.decode(kind, found));
+    }
+
+    @Override
+    public ItemWithParent headWithParent(ItemKey key) {
+        ItemKey parent = key.scope().parent();
+        Map<String, AttributeValue> itemKey = key(KeyLayout.partition(key.scope()), KeyLayout.head(key.id()));
+        Map<String, AttributeValue> parentKey = key(KeyLayout.partition(parent.scope()), KeyLayout.head(parent.id()));
+        Map<String, KeysAndAttributes> wanted = new HashMap<>();
+        wanted.put(tables.entries(), KeysAndAttributes.builder().keys(itemKey).consistentRead(consistentRead).build());
+        wanted.put(tables.collections(), KeysAndAttributes.builder().keys(parentKey).consistentRead(consistentRead).build());
+        Optional<Item> item = Optional.empty();
+        Optional<Item> parentItem = Optional.empty();
+        // DynamoDB may leave keys unprocessed under load; ask again for those
+        while (!wanted.isEmpty()) {
+            Map<String, KeysAndAttributes> request = wanted;
+            BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+            for (Map<String, AttributeValue> found : response.responses().getOrDefault(tables.entries(), List.of())) {
+                item = Optional.of(ItemCodec.decode(Kind.ENTRY, found));
+            }
+            for (Map<String, AttributeValue> found : response.responses().getOrDefault(tables.collections(), List.of())) {
+                parentItem = Optional.of(ItemCodec.decode(Kind.COLLECTION, found));
+            }
+            wanted = response.unprocessedKeys() == null ? Map.of() : response.unprocessedKeys();
+        }
+        return new ItemWithParent(item, parentItem);
+    }
+
+    @Override
+    public Optional<String> nameHolder(Scope scope, String name) {
+        Map<String, AttributeValue> found = dynamo.getItem(GetItemRequest.builder()
+                .tableName(tables.of(scope.kind()))
+                .key(key(KeyLayout.partition(scope), KeyLayout.name(name)))
+                .consistentRead(consistentRead).build()).item();
+        return found == null || found.isEmpty() ? Optional.empty() : Optional.of(found.get(ItemCodec.HOLDER).s());
+    }
+
+    // ---- listings -------------------------------------------------------------------------------
+
+    @Override
+    public Slice heads(Scope scope, Position after, int limit, boolean liveOnly) {
+        QueryRequest.Builder query = scope.wholeApplication()
+                ? applicationQuery(scope, KeyLayout.HEAD, after == null ? null : KeyLayout.head(after.id()), after)
+                : partitionQuery(scope, KeyLayout.HEAD, after == null ? null : KeyLayout.head(after.id()));
+        if (liveOnly) {
+            Map<String, String> names = new HashMap<>(query.build().expressionAttributeNames());
+            names.put("#deleted", ItemCodec.DELETED_AT);
+            query.filterExpression("attribute_not_exists(#deleted)").expressionAttributeNames(names);
+        }
+        return collect(scope.kind(), query, limit);
+    }
+
+    @Override
+    public Slice versionsInScope(Scope scope, Position after, int limit) {
+        String start = after == null ? null : KeyLayout.version(after.id(), after.version());
+        QueryRequest.Builder query = scope.wholeApplication()
+                ? applicationQuery(scope, KeyLayout.VERSION, start, after)
+                : partitionQuery(scope, KeyLayout.VERSION, start);
+        return collect(scope.kind(), query, limit);
+    }
+
+    @Override
+    public Slice versionsOf(ItemKey key, Position after, int limit, Order order) {
+        QueryRequest.Builder query = partitionQuery(key.scope(), KeyLayout.versionsOf(key.id()),
+                after == null ? null : KeyLayout.version(key.id(), after.version()))
+                .scanIndexForward(order == Order.ASC);
+        return collect(key.kind(), query, limit);
+    }
+
+    /** The scope's partition, sort keys starting with {@code prefix}, resuming after {@code start}. */
+    private QueryRequest.Builder partitionQuery(Scope scope, String prefix, String start) {
+        String partition = KeyLayout.partition(scope);
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(tables.of(scope.kind()))
+                .consistentRead(consistentRead)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#pk", KeyLayout.PK, "#sk", KeyLayout.SK))
+                .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s(prefix)));
+        if (start != null) {
+            query.exclusiveStartKey(key(partition, start));
+        }
+        return query;
+    }
+
+    /**
+     * All of an application's collections, through the {@code byApplication} index. Index reads
+     * are eventually consistent (DynamoDB offers nothing else on a global index).
+     */
+    private QueryRequest.Builder applicationQuery(Scope scope, String prefix, String start, Position after) {
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(tables.collections())
+                .indexName(KeyLayout.BY_APPLICATION)
+                .keyConditionExpression("#app = :app AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#app", KeyLayout.APP, "#sk", KeyLayout.SK))
+                .expressionAttributeValues(Map.of(":app", s(scope.application()), ":prefix", s(prefix)));
+        if (start != null) {
+            if (after.user() == null) {
+                throw new InvalidInputException("cursor is not valid for this listing");
+            }
+            Map<String, AttributeValue> startKey = new HashMap<>();
+            startKey.put(KeyLayout.APP, s(scope.application()));
+            startKey.put(KeyLayout.SK, s(start));
+            startKey.put(KeyLayout.PK, s(scope.application() + "#" + after.user()));
+            query.exclusiveStartKey(startKey);
+        }
+        return query;
+    }
+
+    /**
+     * Pages through DynamoDB until {@code limit} items are found (one more, to learn whether the
+     * listing goes on) or the listing ends. Without a limit, every page: never cut at 1 MB.
+     */
+    private Slice collect(Kind kind, QueryRequest.Builder query, int limit) {
+        boolean unlimited = limit == Integer.MAX_VALUE;
+        List<Item> items = new ArrayList<>();
+        while (true) {
+            if (!unlimited) {
+                query.limit(Math.min(limit + 1 - items.size(), 1000));
+            }
+            QueryResponse page = dynamo.query(query.build());
+            for (Map<String, AttributeValue> found : page.items()) {
+                items.add(ItemCodec.decode(kind, found));
+            }
+            if (!unlimited && items.size() > limit) {
+                return new Slice(List.copyOf(items.subList(0, limit)), true);
+            }
+            if (!page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty()) {
+                return new Slice(items, false);
+            }
+            query.exclusiveStartKey(page.lastEvaluatedKey());
+        }
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------
+
+    @Override
+    public void commit(Change change) {
+        Item next = change.next();
+        Kind kind = next.key().kind();
+        String table = tables.of(kind);
+        String partition = KeyLayout.partition(next.key().scope());
+        List<TransactWriteItem> writes = new ArrayList<>();
+        List<Reason> reasonAt = new ArrayList<>();
+
+        Put.Builder head = Put.builder().tableName(table).item(ItemCodec.head(next));
+        if (change.previous() == null) {
+            head.conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", KeyLayout.PK));
+        } else {
+            head.conditionExpression("#version = :expected")
+                    .expressionAttributeNames(Map.of("#version", ItemCodec.VERSION))
+                    .expressionAttributeValues(Map.of(":expected", n(change.previous().version())));
+        }
+        add(writes, reasonAt, TransactWriteItem.builder().put(head.build()).build(), Reason.ITEM_CHANGED);
+
+        add(writes, reasonAt, TransactWriteItem.builder().put(p -> p.tableName(table).item(ItemCodec.version(next))
+                .conditionExpression("attribute_not_exists(#pk)")
+                .expressionAttributeNames(Map.of("#pk", KeyLayout.PK))).build(), Reason.ITEM_CHANGED);
+
+        if (change.releaseName() != null) {
+            add(writes, reasonAt, TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+                    .key(key(partition, KeyLayout.name(change.releaseName()))).build()).build(), Reason.ITEM_CHANGED);
+        }
+        if (change.claimName() != null) {
+            Map<String, AttributeValue> register = new HashMap<>(key(partition, KeyLayout.name(change.claimName())));
+            register.put(ItemCodec.HOLDER, s(next.key().id()));
+            add(writes, reasonAt, TransactWriteItem.builder().put(p -> p.tableName(table).item(register)
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", KeyLayout.PK))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build(), Reason.NAME_TAKEN);
+        }
+        if (change.liveParent() != null) {
+            ItemKey parent = change.liveParent();
+            add(writes, reasonAt, TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                    .tableName(tables.collections())
+                    .key(key(KeyLayout.partition(parent.scope()), KeyLayout.head(parent.id())))
+                    .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#deleted)")
+                    .expressionAttributeNames(Map.of("#pk", KeyLayout.PK, "#deleted", ItemCodec.DELETED_AT))
+                    .build()).build(), Reason.PARENT_NOT_LIVE);
+        }
+
+        try {
+            dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(writes).build());
+        } catch (TransactionCanceledException cancelled) {
+            throw rejection(cancelled, reasonAt);
+        }
+    }
+
+    private static void add(List<TransactWriteItem> writes, List<Reason> reasonAt, TransactWriteItem write, Reason reason) {
+        writes.add(write);
+        reasonAt.add(reason);
+    }
+
+    /**
+     * Which condition failed decides the answer: a missing parent wins (404), then a changed head
+     * (re-read), then a taken name (409). A conflict with a concurrent transaction is retried.
+     */
+    private static CommitRejectedException rejection(TransactionCanceledException cancelled, List<Reason> reasonAt) {
+        List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();
+        Reason worst = null;
+        String holder = null;
+        boolean conflict = false;
+        for (int i = 0; i < reasons.size() && i < reasonAt.size(); i++) {
+            String code = reasons.get(i).code();
+            if ("ConditionalCheckFailed".equals(code)) {
+                Reason reason = reasonAt.get(i);
+                if (reason == Reason.NAME_TAKEN && reasons.get(i).item() != null && reasons.get(i).item().containsKey(ItemCodec.HOLDER)) {
+                    holder = reasons.get(i).item().get(ItemCodec.HOLDER).s();
+                }
+                if (worst == null || reason.ordinal() > worst.ordinal()) {
+                    worst = reason;
+                }
+            } else if (code != null && !"None".equals(code)) {
+                conflict = true;
+            }
+        }
+        if (worst == null) {
+            if (conflict) {
+                return new CommitRejectedException(Reason.CONFLICT, null);
+            }
+            throw cancelled;
+        }
+        return new CommitRejectedException(worst, holder);
+    }
+}

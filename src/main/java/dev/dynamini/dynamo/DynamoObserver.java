@@ -1,0 +1,8 @@
+package dev.dynamini.dynamo;
+
+/** Told of every DynamoDB request dynamini makes, with the capacity DynamoDB says it consumed. */
+public interface DynamoObserver {
+    DynamoObserver NONE = (operation, readUnits, writeUnits) -> { };
+
+    void called(String operation, double readUnits, double writeUnits);
+}

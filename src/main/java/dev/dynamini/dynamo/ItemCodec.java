@@ -1,0 +1,87 @@
+package dev.dynamini.dynamo;
+
+import dev.dynamini.store.Content;
+import dev.dynamini.store.Item;
+import dev.dynamini.store.ItemKey;
+import dev.dynamini.store.Kind;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** Item versions as DynamoDB attribute maps. Times are epoch milliseconds; the value is JSON text. */
+final class ItemCodec {
+    static final String VERSION = "version";
+    static final String NAME = "name";
+    static final String VALUE = "value";
+    static final String CREATED_AT = "createdAt";
+    static final String UPDATED_AT = "updatedAt";
+    static final String DELETED_AT = "deletedAt";
+    /** In a name register item: the id of the live item holding the name. */
+    static final String HOLDER = "id";
+
+    private ItemCodec() {
+    }
+
+    static Map<String, AttributeValue> head(Item item) {
+        return attributes(item, KeyLayout.head(item.key().id()));
+    }
+
+    static Map<String, AttributeValue> version(Item item) {
+        return attributes(item, KeyLayout.version(item.key().id(), item.version()));
+    }
+
+    private static Map<String, AttributeValue> attributes(Item item, String sortKey) {
+        Map<String, AttributeValue> map = new HashMap<>();
+        map.put(KeyLayout.PK, s(KeyLayout.partition(item.key().scope())));
+        map.put(KeyLayout.SK, s(sortKey));
+        if (item.key().kind() == Kind.COLLECTION) {
+            map.put(KeyLayout.APP, s(item.key().scope().application()));
+        }
+        map.put(VERSION, n(item.version()));
+        if (item.content().name() != null) {
+            map.put(NAME, s(item.content().name()));
+        }
+        if (item.content().value() != null) {
+            map.put(VALUE, s(item.content().value()));
+        }
+        map.put(CREATED_AT, n(item.createdAt().toEpochMilli()));
+        map.put(UPDATED_AT, n(item.updatedAt().toEpochMilli()));
+        if (item.deletedAt() != null) {
+            map.put(DELETED_AT, n(item.deletedAt().toEpochMilli()));
+        }
+        return map;
+    }
+
+    static Item decode(Kind kind, Map<String, AttributeValue> map) {
+        ItemKey key = KeyLayout.itemOf(kind, map.get(KeyLayout.PK).s(), map.get(KeyLayout.SK).s());
+        return new Item(key,
+                Long.parseLong(map.get(VERSION).n()),
+                new Content(string(map, NAME), string(map, VALUE)),
+                instant(map, CREATED_AT),
+                instant(map, UPDATED_AT),
+                instant(map, DELETED_AT));
+    }
+
+    static Map<String, AttributeValue> key(String partition, String sortKey) {
+        return Map.of(KeyLayout.PK, s(partition), KeyLayout.SK, s(sortKey));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.builder().s(value).build();
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.builder().n(Long.toString(value)).build();
+    }
+
+    private static String string(Map<String, AttributeValue> map, String name) {
+        AttributeValue v = map.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static Instant instant(Map<String, AttributeValue> map, String name) {
+        AttributeValue v = map.get(name);
+        return v == null ? null : Instant.ofEpochMilli(Long.parseLong(v.n()));
+    }
+}

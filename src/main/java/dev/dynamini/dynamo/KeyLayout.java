@@ -1,0 +1,64 @@
+package dev.dynamini.dynamo;
+
+import dev.dynamini.store.ItemKey;
+import dev.dynamini.store.Kind;
+import dev.dynamini.store.Scope;
+
+/**
+ * How versioned items map to DynamoDB keys (docs/storage.md). A scope is one partition:
+ * {@code app#user} in the collections table, {@code app#user#collection} in the entries table.
+ * Inside it, sort keys: {@code H#<id>} the head (latest version), {@code V#<id>#<version, 10 digits>}
+ * each version, {@code N#<name>} the register of live names. '#' cannot occur in any id or
+ * application, so keys never collide across applications, users or collections.
+ */
+final class KeyLayout {
+    static final String PK = "pk";
+    static final String SK = "sk";
+    /** Partition key of the collections table's index over all of an application's collections. */
+    static final String APP = "app";
+    static final String BY_APPLICATION = "byApplication";
+
+    static final String HEAD = "H#";
+    static final String VERSION = "V#";
+    static final String NAME = "N#";
+
+    private KeyLayout() {
+    }
+
+    static String partition(Scope scope) {
+        return scope.kind() == Kind.COLLECTION
+                ? scope.application() + "#" + scope.user()
+                : scope.application() + "#" + scope.user() + "#" + scope.collection();
+    }
+
+    static String head(String id) {
+        return HEAD + id;
+    }
+
+    static String version(String id, long version) {
+        return versionsOf(id) + String.format("%010d", version);
+    }
+
+    static String versionsOf(String id) {
+        return VERSION + id + "#";
+    }
+
+    static String name(String name) {
+        return NAME + name;
+    }
+
+    /** The scope whose partition key this is. */
+    static Scope scopeOf(Kind kind, String partition) {
+        String[] parts = partition.split("#", -1);
+        return kind == Kind.COLLECTION
+                ? Scope.collectionsOf(parts[0], parts[1])
+                : Scope.entriesOf(parts[0], parts[1], parts[2]);
+    }
+
+    /** The item a head or version sort key belongs to. */
+    static ItemKey itemOf(Kind kind, String partition, String sortKey) {
+        String rest = sortKey.substring(2);
+        int hash = rest.indexOf('#');
+        return scopeOf(kind, partition).item(hash < 0 ? rest : rest.substring(0, hash));
+    }
+}

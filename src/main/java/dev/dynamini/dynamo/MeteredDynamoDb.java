@@ -1,0 +1,95 @@
+package dev.dynamini.dynamo;
+
+import java.util.List;
+import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * The data-plane calls dynamini makes, each asking DynamoDB for the capacity it consumed and telling
+ * the observer. Works the same on the SDK's HTTP client and on DynamoDB Local's in-process client.
+ */
+public final class MeteredDynamoDb {
+    private final DynamoDbClient client;
+    private final DynamoObserver observer;
+
+    public MeteredDynamoDb(DynamoDbClient client, DynamoObserver observer) {
+        this.client = client;
+        this.observer = observer;
+    }
+
+    public DynamoDbClient client() {
+        return client;
+    }
+
+    public GetItemResponse getItem(GetItemRequest request) {
+        GetItemResponse response = call("GetItem", () -> client.getItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()));
+        report("GetItem", response.consumedCapacity() == null ? List.of() : List.of(response.consumedCapacity()), true);
+        return response;
+    }
+
+    public BatchGetItemResponse batchGetItem(BatchGetItemRequest request) {
+        BatchGetItemResponse response = call("BatchGetItem", () -> client.batchGetItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()));
+        report("BatchGetItem", response.consumedCapacity(), true);
+        return response;
+    }
+
+    public QueryResponse query(QueryRequest request) {
+        QueryResponse response = call("Query", () -> client.query(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()));
+        report("Query", response.consumedCapacity() == null ? List.of() : List.of(response.consumedCapacity()), true);
+        return response;
+    }
+
+    public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
+        TransactWriteItemsRequest metered = request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+        try {
+            TransactWriteItemsResponse response = client.transactWriteItems(metered);
+            report("TransactWriteItems", response.consumedCapacity(), false);
+            return response;
+        } catch (TransactionCanceledException cancelled) {
+            // a cancelled transaction still consumed capacity; DynamoDB does not say how much
+            observer.called("TransactWriteItems", 0, 0);
+            throw cancelled;
+        } catch (RuntimeException e) {
+            observer.called("TransactWriteItems", 0, 0);
+            throw e;
+        }
+    }
+
+    private <T> T call(String operation, java.util.function.Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (RuntimeException e) {
+            observer.called(operation, 0, 0);
+            throw e;
+        }
+    }
+
+    private void report(String operation, List<ConsumedCapacity> consumed, boolean read) {
+        double units = 0;
+        if (consumed != null) {
+            for (ConsumedCapacity c : consumed) {
+                units += total(c, read ? ConsumedCapacity::readCapacityUnits : ConsumedCapacity::writeCapacityUnits);
+            }
+        }
+        observer.called(operation, read ? units : 0, read ? 0 : units);
+    }
+
+    private static double total(ConsumedCapacity c, Function<ConsumedCapacity, Double> specific) {
+        Double units = specific.apply(c);
+        if (units == null || units == 0) {
+            units = c.capacityUnits();
+        }
+        return units == null ? 0 : units;
+    }
+}

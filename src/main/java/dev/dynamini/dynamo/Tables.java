@@ -1,0 +1,158 @@
+package dev.dynamini.dynamo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+
+/**
+ * Creates the two tables (and the collections table's index) when they are missing, and refuses to
+ * start on existing tables whose keys are not the ones dynamini writes.
+ */
+public final class Tables {
+    private static final Logger LOG = LoggerFactory.getLogger(Tables.class);
+    private static final List<KeySchemaElement> TABLE_KEYS = List.of(
+            KeySchemaElement.builder().attributeName(KeyLayout.PK).keyType(KeyType.HASH).build(),
+            KeySchemaElement.builder().attributeName(KeyLayout.SK).keyType(KeyType.RANGE).build());
+    private static final List<KeySchemaElement> INDEX_KEYS = List.of(
+            KeySchemaElement.builder().attributeName(KeyLayout.APP).keyType(KeyType.HASH).build(),
+            KeySchemaElement.builder().attributeName(KeyLayout.SK).keyType(KeyType.RANGE).build());
+
+    private final DynamoDbClient client;
+    private final TableNames names;
+    private final Optional<ProvisionedThroughput> throughput;
+
+    public Tables(DynamoDbClient client, TableNames names, Optional<Long> readUnits, Optional<Long> writeUnits) {
+        this.client = client;
+        this.names = names;
+        this.throughput = readUnits.flatMap(r -> writeUnits.map(w ->
+                ProvisionedThroughput.builder().readCapacityUnits(r).writeCapacityUnits(w).build()));
+    }
+
+    public void ensure() {
+        ensure(names.collections(), true);
+        ensure(names.entries(), false);
+    }
+
+    /** True when both tables exist and are active (for /ready). */
+    public boolean ready() {
+        return active(names.collections()) && active(names.entries());
+    }
+
+    private boolean active(String table) {
+        try {
+            return client.describeTable(r -> r.tableName(table)).table().tableStatus() == TableStatus.ACTIVE;
+        } catch (ResourceNotFoundException e) {
+            return false;
+        }
+    }
+
+    private void ensure(String table, boolean withApplicationIndex) {
+        TableDescription description;
+        try {
+            description = client.describeTable(r -> r.tableName(table)).table();
+        } catch (ResourceNotFoundException missing) {
+            create(table, withApplicationIndex);
+            description = awaitActive(table);
+        }
+        verify(table, description, withApplicationIndex);
+    }
+
+    private void create(String table, boolean withApplicationIndex) {
+        List<AttributeDefinition> attributes = new ArrayList<>(List.of(
+                attribute(KeyLayout.PK), attribute(KeyLayout.SK)));
+        CreateTableRequest.Builder request = CreateTableRequest.builder()
+                .tableName(table)
+                .keySchema(TABLE_KEYS);
+        if (withApplicationIndex) {
+            attributes.add(attribute(KeyLayout.APP));
+            GlobalSecondaryIndex.Builder index = GlobalSecondaryIndex.builder()
+                    .indexName(KeyLayout.BY_APPLICATION)
+                    .keySchema(INDEX_KEYS)
+                    .projection(p -> p.projectionType(ProjectionType.ALL));
+            throughput.ifPresent(index::provisionedThroughput);
+            request.globalSecondaryIndexes(index.build());
+        }
+        request.attributeDefinitions(attributes);
+        throughput.ifPresentOrElse(
+                t -> request.billingMode(BillingMode.PROVISIONED).provisionedThroughput(t),
+                () -> request.billingMode(BillingMode.PAY_PER_REQUEST));
+        try {
+            client.createTable(request.build());
+            LOG.info("created table {}", table);
+        } catch (ResourceInUseException raced) {
+            LOG.info("table {} is being created by another instance", table);
+        }
+    }
+
+    private TableDescription awaitActive(String table) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (true) {
+            TableDescription description = client.describeTable(r -> r.tableName(table)).table();
+            if (description.tableStatus() == TableStatus.ACTIVE) {
+                return description;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StartupException("table " + table + " did not become ACTIVE within 5 minutes", null);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StartupException("interrupted while waiting for table " + table, e);
+            }
+        }
+    }
+
+    private static void verify(String table, TableDescription description, boolean withApplicationIndex) {
+        if (!TABLE_KEYS.equals(description.keySchema()) || !stringKeys(description, KeyLayout.PK, KeyLayout.SK)) {
+            throw new StartupException("table " + table + " exists with key schema " + describe(description.keySchema())
+                    + " but dynamini needs pk (HASH, S) + sk (RANGE, S); point TABLE_NAME_"
+                    + (withApplicationIndex ? "COLLECTIONS" : "ENTRIES") + " at another table", null);
+        }
+        if (withApplicationIndex) {
+            Optional<GlobalSecondaryIndexDescription> index = description.globalSecondaryIndexes().stream()
+                    .filter(i -> i.indexName().equals(KeyLayout.BY_APPLICATION)).findFirst();
+            if (index.isEmpty() || !INDEX_KEYS.equals(index.get().keySchema()) || !stringKeys(description, KeyLayout.APP)) {
+                throw new StartupException("table " + table + " lacks the global index " + KeyLayout.BY_APPLICATION
+                        + " on app (HASH, S) + sk (RANGE, S) that dynamini needs; point TABLE_NAME_COLLECTIONS at another table", null);
+            }
+        }
+    }
+
+    private static boolean stringKeys(TableDescription description, String... names) {
+        for (String name : names) {
+            boolean isString = description.attributeDefinitions().stream()
+                    .anyMatch(a -> a.attributeName().equals(name) && a.attributeType() == ScalarAttributeType.S);
+            if (!isString) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(List<KeySchemaElement> keys) {
+        return keys.stream().map(k -> k.attributeName() + " (" + k.keyTypeAsString() + ")").toList().toString();
+    }
+
+    private static AttributeDefinition attribute(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+    }
+}

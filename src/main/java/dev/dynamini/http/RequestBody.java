@@ -1,0 +1,106 @@
+package dev.dynamini.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.dynamini.store.ContentPatch;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A request body: {@code {"name"?: string, "value"?: object|array, "version"?: integer}}. Other
+ * fields are ignored, so a client may send back an item it read (with its "meta"). The value is
+ * kept as compact JSON text with numbers exactly as sent (no rounding through double), unicode
+ * and key order intact; duplicate keys are refused.
+ */
+record RequestBody(ContentPatch patch, OptionalLong version) {
+    /** A name is a sort key part: DynamoDB allows 1024 bytes, less the register's prefix. */
+    static final int MAX_NAME_BYTES = 1000;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    static RequestBody parse(byte[] body) {
+        if (body.length == 0) {
+            throw ApiError.badRequest("the request needs a JSON object body");
+        }
+        try (JsonParser parser = FACTORY.createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw ApiError.badRequest("the body must be a JSON object");
+            }
+            Optional<String> name = Optional.empty();
+            Optional<String> value = Optional.empty();
+            OptionalLong version = OptionalLong.empty();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken token = parser.nextToken();
+                switch (field) {
+                    case "name" -> name = Optional.of(name(parser, token));
+                    case "value" -> value = Optional.of(value(parser, token));
+                    case "version" -> version = OptionalLong.of(version(parser, token));
+                    default -> parser.skipChildren();
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw ApiError.badRequest("unexpected content after the JSON object");
+            }
+            return new RequestBody(new ContentPatch(name, value), version);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiError.badRequest("unreadable body");
+        }
+    }
+
+    private static String name(JsonParser parser, JsonToken token) throws IOException {
+        if (token != JsonToken.VALUE_STRING) {
+            throw ApiError.badRequest("\"name\" must be a string");
+        }
+        String name = parser.getText();
+        if (name.isEmpty()) {
+            throw ApiError.badRequest("\"name\" must not be empty");
+        }
+        if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw ApiError.badRequest("\"name\" must be at most " + MAX_NAME_BYTES + " bytes of UTF-8");
+        }
+        return name;
+    }
+
+    private static String value(JsonParser parser, JsonToken token) throws IOException {
+        if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) {
+            throw ApiError.badRequest("\"value\" must be a JSON object or array");
+        }
+        StringWriter text = new StringWriter();
+        try (JsonGenerator out = FACTORY.createGenerator(text)) {
+            int depth = 0;
+            do {
+                JsonToken current = parser.currentToken();
+                switch (current) {
+                    case START_OBJECT, START_ARRAY -> depth++;
+                    case END_OBJECT, END_ARRAY -> depth--;
+                    default -> { }
+                }
+                if (current == JsonToken.VALUE_NUMBER_INT || current == JsonToken.VALUE_NUMBER_FLOAT) {
+                    out.writeNumber(parser.getText()); // the digits as sent
+                } else {
+                    out.copyCurrentEvent(parser);
+                }
+            } while (depth > 0 && parser.nextToken() != null);
+        }
+        return text.toString();
+    }
+
+    private static long version(JsonParser parser, JsonToken token) throws IOException {
+        if (token != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER || parser.getLongValue() < 1) {
+            throw ApiError.badRequest("\"version\" must be a whole number of at least 1");
+        }
+        return parser.getLongValue();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.dynamini.http;
+
+import dev.dynamini.auth.Caller;
+import dev.dynamini.store.Filter;
+import dev.dynamini.store.Ids;
+import dev.dynamini.store.InvalidInputException;
+import dev.dynamini.store.Order;
+import dev.dynamini.store.PageRequest;
+import io.javalin.http.Context;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reading the parts of a request: path ids, query parameters, If-Match, the caller. */
+final class Requests {
+    static final String CALLER = "dynamini.caller";
+    private static final Pattern ETAG = Pattern.compile("\\s*(?:W/)?\"?(\\d{1,18})\"?\\s*");
+
+    private Requests() {
+    }
+
+    static Caller caller(Context ctx) {
+        return ctx.attribute(CALLER);
+    }
+
+    /** A {user}, {collection} or {entry} path segment, validated against the id alphabet. */
+    static String id(Context ctx, String param) {
+        String value = ctx.pathParam(param);
+        if (!Ids.valid(value)) {
+            throw ApiError.badRequest(param + " must be 1-128 characters of A-Z a-z 0-9 . _ ~ @ : + = -");
+        }
+        return value;
+    }
+
+    static long versionNumber(Context ctx, String param) {
+        try {
+            long n = Long.parseLong(ctx.pathParam(param));
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiError.badRequest(param + " must be a whole number of at least 1");
+    }
+
+    static Filter filter(Context ctx) {
+        return Filter.parse(ctx.queryParam("filter"));
+    }
+
+    static Order order(Context ctx) {
+        String raw = ctx.queryParam("order");
+        if (raw == null || raw.equalsIgnoreCase("asc")) {
+            return Order.ASC;
+        }
+        if (raw.equalsIgnoreCase("desc")) {
+            return Order.DESC;
+        }
+        throw ApiError.badRequest("order must be asc or desc");
+    }
+
+    static PageRequest page(Context ctx) {
+        String rawLimit = ctx.queryParam("limit");
+        String cursor = ctx.queryParam("cursor");
+        int limit = 0;
+        if (rawLimit != null) {
+            try {
+                limit = Integer.parseInt(rawLimit.trim());
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > PageRequest.MAX_LIMIT) {
+                throw ApiError.badRequest("limit must be a whole number from 1 to " + PageRequest.MAX_LIMIT);
+            }
+        }
+        if (cursor != null && cursor.isBlank()) {
+            cursor = null;
+        }
+        try {
+            return new PageRequest(limit, cursor);
+        } catch (InvalidInputException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+    }
+
+    /** If-Match: "*" or absent means any version; otherwise the version of an ETag we gave out. */
+    static OptionalLong ifMatch(Context ctx) {
+        String raw = ctx.header("If-Match");
+        if (raw == null || raw.isBlank() || raw.trim().equals("*")) {
+            return OptionalLong.empty();
+        }
+        Matcher m = ETAG.matcher(raw);
+        if (!m.matches()) {
+            throw ApiError.badRequest("If-Match must be an ETag this server gave, such as \"3\"");
+        }
+        return OptionalLong.of(Long.parseLong(m.group(1)));
+    }
+
+    static String etag(long version) {
+        return "\"" + version + "\"";
+    }
+}
