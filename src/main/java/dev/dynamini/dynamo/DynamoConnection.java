@@ -30,11 +30,22 @@ public final class DynamoConnection implements AutoCloseable {
     private final DynamoDbClient client;
     private final AmazonDynamoDBLocal embedded;
     private final String description;
+    private final boolean owned;
 
     private DynamoConnection(DynamoDbClient client, AmazonDynamoDBLocal embedded, String description) {
+        this(client, embedded, description, true);
+    }
+
+    private DynamoConnection(DynamoDbClient client, AmazonDynamoDBLocal embedded, String description, boolean owned) {
         this.client = client;
         this.embedded = embedded;
         this.description = description;
+        this.owned = owned;
+    }
+
+    /** A client owned by someone else (a test fixture, a benchmark): closing the server leaves it open. */
+    public static DynamoConnection borrowed(DynamoDbClient client, String description) {
+        return new DynamoConnection(client, null, description, false);
     }
 
     public static DynamoConnection open(Config config) {
@@ -110,6 +121,9 @@ public final class DynamoConnection implements AutoCloseable {
     /** Shuts embedded DynamoDB Local down (its file is consistent afterwards); closes a remote client. */
     @Override
     public void close() {
+        if (!owned) {
+            return;
+        }
         if (embedded != null) {
             // never close() the in-process client itself: that is not how DynamoDB Local shuts down
             embedded.shutdown();
