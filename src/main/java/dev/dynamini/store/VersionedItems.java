@@ -169,8 +169,17 @@ public final class VersionedItems {
         return pageOf(listing, slice);
     }
 
-    /** The live item of the scope with that name, if any (as a list, like every listing). */
+    /**
+     * The live item of the scope with that name, if any (as a list, like every listing). Names are
+     * unique per user, so across a whole application there may be several: those are found by
+     * reading the application's live collection heads, not through the name register.
+     */
     public List<Item> findByName(Scope scope, String name) {
+        if (scope.wholeApplication()) {
+            return repository.heads(scope, null, Integer.MAX_VALUE, true).items().stream()
+                    .filter(item -> name.equals(item.content().name()))
+                    .toList();
+        }
         if (scope.kind() == Kind.ENTRY && !parentLive(scope)) {
             return List.of();
         }
