@@ -1,0 +1,160 @@
+package dev.dynamini.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dynamini.testing.Http;
+import dev.dynamini.testing.Http.Response;
+import dev.dynamini.testing.TestServer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Concurrent writers over HTTP: no lost versions, no gaps, one winner where there must be one. */
+class ConcurrencyApiTest {
+    private static TestServer server;
+    private static Http api;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        api = server.appA();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** Runs the tasks all at once (released together) and returns their results in order. */
+    static <T> List<T> together(List<Callable<T>> tasks) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (Callable<T> task : tasks) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return task.call();
+                }));
+            }
+            go.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(120, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void twentyConcurrentCreatesOfOneNameMakeOneCollection() throws Exception {
+        List<Callable<Response>> creates = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            creates.add(() -> api.post("/api/user/racer/collection", "{\"name\":\"only-one\"}"));
+        }
+        List<Response> responses = together(creates);
+        Set<String> ids = new HashSet<>();
+        int created = 0;
+        for (Response r : responses) {
+            assertTrue(r.status() == 201 || r.status() == 200, r.toString());
+            created += r.status() == 201 ? 1 : 0;
+            ids.add(r.json().path("meta").path("collection").asText());
+        }
+        assertEquals(1, created);
+        assertEquals(1, ids.size(), "every caller got the same collection");
+        assertEquals(1, api.get("/api/user/racer/collection?filter=all").json().size());
+    }
+
+    @Test
+    void thirtyTwoConcurrentPutsEachGetTheirOwnVersionWithoutGaps() throws Exception {
+        String c = CollectionApiTest.create(api, "writers", "hot");
+        String path = "/api/user/writers/collection/" + c + "/entry";
+        String id = EntryApiTest.createEntry(api, path, "{\"name\":\"hot\",\"value\":{\"writer\":-1}}");
+        String one = path + "/" + id;
+        int writers = 32;
+        List<Callable<Response>> puts = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            int writer = i;
+            puts.add(() -> api.put(one, "{\"value\":{\"writer\":" + writer + "}}"));
+        }
+        List<Response> responses = together(puts);
+        Set<Integer> versionsAnswered = new HashSet<>();
+        for (Response r : responses) {
+            assertEquals(200, r.status(), r.toString());
+            versionsAnswered.add(r.json().path("meta").path("version").asInt());
+        }
+        assertEquals(writers, versionsAnswered.size(), "each PUT got its own version");
+
+        JsonNode history = api.get(one + "/versions").json();
+        assertEquals(writers + 1, history.size());
+        Set<Integer> writersSeen = new HashSet<>();
+        for (int i = 0; i < history.size(); i++) {
+            JsonNode version = history.get(i);
+            assertEquals(i + 1, version.path("meta").path("version").asInt(), "gapless");
+            assertEquals("hot", version.path("name").asText());
+            writersSeen.add(version.path("value").path("writer").asInt());
+        }
+        for (int i = 0; i < writers; i++) {
+            assertTrue(writersSeen.contains(i), "writer " + i + "'s body is a version");
+        }
+        for (Response r : responses) {
+            int v = r.json().path("meta").path("version").asInt();
+            assertEquals(r.json().path("value"), history.get(v - 1).path("value"), "the answer is the version stored");
+        }
+    }
+
+    @Test
+    void withIfMatchExactlyOneOfTheRacersWins() throws Exception {
+        String c = CollectionApiTest.create(api, "matchers", "m");
+        String path = "/api/user/matchers/collection/" + c + "/entry";
+        String one = path + "/" + EntryApiTest.createEntry(api, path, "{\"value\":{\"n\":0}}");
+        List<Callable<Response>> puts = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            int n = i + 1;
+            puts.add(() -> api.with("If-Match", "\"1\"").put(one, "{\"value\":{\"n\":" + n + "}}"));
+        }
+        List<Response> responses = together(puts);
+        long won = responses.stream().filter(r -> r.status() == 200).count();
+        long refused = responses.stream().filter(r -> r.status() == 412).count();
+        assertEquals(1, won);
+        assertEquals(7, refused);
+        assertEquals(2, api.get(one + "/versions").json().size());
+    }
+
+    @Test
+    void concurrentRenamesToOneNameLeaveOneHolder() throws Exception {
+        String c = CollectionApiTest.create(api, "renamers", "r");
+        String path = "/api/user/renamers/collection/" + c + "/entry";
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(EntryApiTest.createEntry(api, path, "{\"name\":\"e" + i + "\"}"));
+        }
+        List<Callable<Response>> renames = new ArrayList<>();
+        for (String id : ids) {
+            renames.add(() -> api.put(path + "/" + id, "{\"name\":\"crown\"}"));
+        }
+        List<Response> responses = together(renames);
+        assertEquals(1, responses.stream().filter(r -> r.status() == 200).count());
+        assertEquals(5, responses.stream().filter(r -> r.status() == 409).count());
+        assertEquals(1, api.get(path + "?name=crown").json().size());
+        long holders = 0;
+        for (JsonNode e : api.get(path).json()) {
+            holders += e.path("name").asText().equals("crown") ? 1 : 0;
+        }
+        assertEquals(1, holders);
+    }
+}
