@@ -1,0 +1,51 @@
+package dev.dynamini.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynamini.config.Config;
+import dev.dynamini.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiKeysTest {
+    @Test
+    void keysMapToApplicationsWithTheirAccess() {
+        ApiKeys keys = ApiKeys.parse("API_KEYS", "[{\"application\":\"a\",\"key\":\"k1-secret\"},"
+                + "{\"application\":\"a\",\"key\":\"k2-secret\",\"access\":\"read\"}]");
+        assertEquals(Optional.of(new Caller("a", Access.READ_WRITE)), keys.authenticate("k1-secret"));
+        assertEquals(Optional.of(new Caller("a", Access.READ)), keys.authenticate("k2-secret"));
+        assertEquals(Optional.empty(), keys.authenticate("k1-secreT"));
+        assertEquals(Optional.empty(), keys.authenticate(""));
+        assertEquals(Optional.empty(), keys.authenticate(null));
+    }
+
+    @Test
+    void badKeyFilesStopStartUpNamingTheVariable() {
+        for (String json : new String[] {"not json", "{}", "[]", "[{\"application\":\"a\"}]",
+                "[{\"application\":\"a#b\",\"key\":\"longenough\"}]", "[{\"application\":\"a\",\"key\":\"short\"}]",
+                "[{\"application\":\"a\",\"key\":\"longenough\"},{\"application\":\"b\",\"key\":\"longenough\"}]",
+                "[{\"application\":\"a\",\"key\":\"longenough\",\"access\":\"admin\"}]"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ApiKeys.parse("API_KEYS", json), json);
+            assertTrue(e.getMessage().startsWith("API_KEYS: "), e.getMessage());
+        }
+    }
+
+    @Test
+    void inlineKeysWinOverTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("keys.json");
+        Files.writeString(file, "[{\"application\":\"from-file\",\"key\":\"file-key-1\"}]");
+        Config fileOnly = Config.from(Map.of("API_KEYS_FILE", file.toString()));
+        assertEquals("from-file", ApiKeys.load(fileOnly).authenticate("file-key-1").orElseThrow().application());
+        Config both = Config.from(Map.of("API_KEYS_FILE", file.toString(), "API_KEYS", "[{\"application\":\"inline\",\"key\":\"inline-key\"}]"));
+        assertEquals(Optional.empty(), ApiKeys.load(both).authenticate("file-key-1"));
+        ConfigException missing = assertThrows(ConfigException.class,
+                () -> ApiKeys.load(Config.from(Map.of("API_KEYS_FILE", dir.resolve("absent.json").toString()))));
+        assertTrue(missing.getMessage().startsWith("API_KEYS_FILE: "));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.dynamini.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+    @Test
+    void defaultsAreDynamodbMinisAndEmbedded() {
+        Config c = Config.from(Map.of());
+        assertEquals(3000, c.port());
+        assertFalse(c.debug());
+        assertTrue(c.embedded());
+        assertTrue(c.consistentRead());
+        assertEquals("dynamomini.collections", c.collectionsTable());
+        assertEquals("dynamomini.entries", c.entriesTable());
+        assertEquals(Path.of("env/api-keys.json"), c.apiKeysFile());
+        assertEquals(Path.of("./data"), c.dataDir());
+        assertEquals(256 * 1024, c.maxBodyBytes());
+        assertEquals(Optional.empty(), c.readCapacityUnits());
+    }
+
+    @Test
+    void aRegionOrAnEndpointMeansRemoteDynamoDb() {
+        assertFalse(Config.from(Map.of("AWS_REGION", "eu-west-1")).embedded());
+        Config endpoint = Config.from(Map.of("DYNAMODB_ENDPOINT", "http://localhost:8000"));
+        assertFalse(endpoint.embedded());
+        assertEquals("localhost", endpoint.dynamoEndpoint().orElseThrow().getHost());
+    }
+
+    @Test
+    void badValuesNameTheVariable() {
+        Map<String, String> bad = Map.of(
+                "PORT", "eighty",
+                "DEBUG", "maybe",
+                "AWS_DYNAMODB_CONSISTENT_READ", "sometimes",
+                "DYNAMODB_ENDPOINT", "localhost:8000",
+                "AWS_DYNAMODB_RETRY_BASE_DELAY", "-5",
+                "TABLE_NAME_ENTRIES", "no spaces allowed",
+                "MAX_BODY_BYTES", "999999999");
+        bad.forEach((variable, value) -> {
+            ConfigException e = assertThrows(ConfigException.class, () -> Config.from(Map.of(variable, value)));
+            assertTrue(e.getMessage().startsWith(variable + ": "), e.getMessage());
+        });
+        ConfigException half = assertThrows(ConfigException.class, () -> Config.from(Map.of("AWS_DYNAMODB_READ_CAPACITY_UNITS", "5")));
+        assertTrue(half.getMessage().startsWith("AWS_DYNAMODB_WRITE_CAPACITY_UNITS"));
+        assertThrows(ConfigException.class, () -> Config.from(Map.of("TABLE_NAME_COLLECTIONS", "same", "TABLE_NAME_ENTRIES", "same")));
+    }
+
+    @Test
+    void provisionedCapacityComesInPairs() {
+        Config c = Config.from(Map.of("AWS_DYNAMODB_READ_CAPACITY_UNITS", "5", "AWS_DYNAMODB_WRITE_CAPACITY_UNITS", "7"));
+        assertEquals(Optional.of(5L), c.readCapacityUnits());
+        assertEquals(Optional.of(7L), c.writeCapacityUnits());
+    }
+}

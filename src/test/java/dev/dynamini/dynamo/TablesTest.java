@@ -1,0 +1,58 @@
+package dev.dynamini.dynamo;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynamini.testing.SharedDynamoLocal;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/** Table creation and the start-up check of existing tables, on DynamoDB Local. */
+class TablesTest {
+    private final DynamoDbClient client = SharedDynamoLocal.client();
+
+    @Test
+    void createsMissingTablesAndAcceptsThemOnTheNextStart() {
+        TableNames names = new TableNames("tables-test.c", "tables-test.e");
+        new Tables(client, names, Optional.empty(), Optional.empty()).ensure();
+        Tables again = new Tables(client, names, Optional.empty(), Optional.empty());
+        assertDoesNotThrow(again::ensure);
+        assertTrue(again.ready());
+    }
+
+    @Test
+    void provisionedCapacityWhenConfigured() {
+        TableNames names = new TableNames("tables-test.pc", "tables-test.pe");
+        new Tables(client, names, Optional.of(3L), Optional.of(4L)).ensure();
+        var table = client.describeTable(r -> r.tableName("tables-test.pe")).table();
+        assertTrue(table.provisionedThroughput().readCapacityUnits() == 3L && table.provisionedThroughput().writeCapacityUnits() == 4L);
+    }
+
+    @Test
+    void aTableWithAnotherKeySchemaStopsStartUp() {
+        client.createTable(r -> r.tableName("tables-test.wrong")
+                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        StartupException e = assertThrows(StartupException.class,
+                () -> new Tables(client, new TableNames("tables-test.ok", "tables-test.wrong"), Optional.empty(), Optional.empty()).ensure());
+        assertTrue(e.getMessage().contains("tables-test.wrong") && e.getMessage().contains("TABLE_NAME_ENTRIES"), e.getMessage());
+    }
+
+    @Test
+    void aCollectionsTableWithoutTheApplicationIndexStopsStartUp() {
+        client.createTable(r -> r.tableName("tables-test.noindex")
+                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        StartupException e = assertThrows(StartupException.class,
+                () -> new Tables(client, new TableNames("tables-test.noindex", "tables-test.e2"), Optional.empty(), Optional.empty()).ensure());
+        assertTrue(e.getMessage().contains("byApplication"), e.getMessage());
+    }
+}
