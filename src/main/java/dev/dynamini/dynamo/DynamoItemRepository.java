@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -248,7 +249,13 @@ public final class DynamoItemRepository implements ItemRepository {
         }
 
         try {
-            dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(writes).build());
+            // the token makes the SDK's own retries of this call idempotent: if a first attempt
+            // landed but its answer was lost, the retry succeeds instead of failing its conditions
+            // (which would make the store write the change a second time)
+            dynamo.transactWriteItems(TransactWriteItemsRequest.builder()
+                    .transactItems(writes)
+                    .clientRequestToken(UUID.randomUUID().toString())
+                    .build());
         } catch (TransactionCanceledException cancelled) {
             throw rejection(cancelled, reasonAt);
         }
