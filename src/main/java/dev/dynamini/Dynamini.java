@@ -58,6 +58,11 @@ public final class Dynamini implements AutoCloseable {
         return metrics;
     }
 
+    /** The endpoints the HTTP server answers (the OpenAPI document must list exactly these). */
+    public java.util.List<HttpServer.Route> routes() {
+        return http.routes();
+    }
+
     /** Graceful: stop taking requests, finish those in flight, then shut DynamoDB (Local) down. */
     @Override
     public void close() {

@@ -5,6 +5,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -26,6 +28,12 @@ import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal
  */
 public final class DynamoConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoConnection.class);
+    /** A request makes one DynamoDB call at a time: as many connections as Javalin's 250 worker threads. */
+    private static final int MAX_CONNECTIONS = 250;
+    /** The SDK's own defaults for DynamoDB: 4 attempts, 25 ms base delay. */
+    private static final int MAX_ATTEMPTS = 4;
+    private static final Duration DEFAULT_RETRY_BASE_DELAY = Duration.ofMillis(25);
+    private static final Duration DEFAULT_THROTTLING_BASE_DELAY = Duration.ofMillis(100);
 
     private final DynamoDbClient client;
     private final AmazonDynamoDBLocal embedded;
@@ -73,23 +81,45 @@ public final class DynamoConnection implements AutoCloseable {
 
     /** A client for the DynamoDB at DYNAMODB_ENDPOINT or in AWS_REGION, with bounded timeouts. */
     public static DynamoConnection remote(Config config) {
+        return remote(config, UnaryOperator.identity());
+    }
+
+    /**
+     * The same, with the HTTP client wrapped (fault injection in tests: throttling, slowness). Every
+     * setting, retries and timeouts included, stays the one the server runs with.
+     */
+    public static DynamoConnection remote(Config config, UnaryOperator<SdkHttpClient> wrapHttpClient) {
+        Duration timeout = config.dynamoTimeout();
         ClientOverrideConfiguration.Builder overrides = ClientOverrideConfiguration.builder()
-                .apiCallTimeout(config.dynamoTimeout())
-                .apiCallAttemptTimeout(config.dynamoTimeout().dividedBy(2));
-        config.retryBaseDelay().ifPresent(base -> overrides.retryStrategy(b -> b
-                .backoffStrategy(BackoffStrategy.exponentialDelay(base, Duration.ofSeconds(20)))
-                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(base, Duration.ofSeconds(20)))));
+                // the whole call, retries and backoff included: no request waits on DynamoDB longer
+                .apiCallTimeout(timeout)
+                // one attempt may use half, so that a hung connection still leaves time for a retry
+                .apiCallAttemptTimeout(timeout.dividedBy(2));
+        // Retries and their backoff must end well inside the call timeout: otherwise sustained
+        // throttling surfaces as a timeout (503) instead of as throttling (429), and the server holds
+        // a thread for the whole timeout. Backing off longer is the client's job, told by Retry-After.
+        Duration cap = timeout.dividedBy(8);
+        Duration base = min(config.retryBaseDelay().orElse(DEFAULT_RETRY_BASE_DELAY), cap);
+        Duration throttlingBase = min(config.retryBaseDelay().orElse(DEFAULT_THROTTLING_BASE_DELAY), cap);
+        overrides.retryStrategy(b -> b
+                .maxAttempts(MAX_ATTEMPTS)
+                .backoffStrategy(BackoffStrategy.exponentialDelay(base, cap))
+                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(throttlingBase, cap)));
+        SdkHttpClient http = ApacheHttpClient.builder()
+                .connectionTimeout(Duration.ofMillis(Math.min(2000, timeout.toMillis())))
+                .socketTimeout(timeout)
+                // waiting for a pooled connection counts against the call's timeout, never beyond it
+                .connectionAcquisitionTimeout(timeout)
+                .maxConnections(MAX_CONNECTIONS)
+                .build();
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .httpClient(ApacheHttpClient.builder()
-                        .connectionTimeout(Duration.ofMillis(Math.min(2000, config.dynamoTimeout().toMillis())))
-                        .socketTimeout(config.dynamoTimeout())
-                        .maxConnections(200)
-                        .build())
+                .httpClient(wrapHttpClient.apply(http))
                 .overrideConfiguration(overrides.build())
                 .region(Region.of(config.awsRegion().orElse("us-east-1")))
                 .credentialsProvider(credentials(config));
         config.dynamoEndpoint().ifPresent(builder::endpointOverride);
-        String where = config.dynamoEndpoint().map(e -> "DynamoDB at " + e).orElse("DynamoDB in " + config.awsRegion().orElseThrow());
+        String where = config.dynamoEndpoint().map(e -> "DynamoDB at " + e)
+                .orElseGet(() -> "DynamoDB in " + config.awsRegion().orElseThrow());
         return new DynamoConnection(builder.build(), null, where);
     }
 
@@ -104,6 +134,10 @@ public final class DynamoConnection implements AutoCloseable {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create("dynamini", "local"));
         }
         return DefaultCredentialsProvider.builder().build();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     public DynamoDbClient client() {

@@ -58,10 +58,10 @@ public final class MeteredDynamoDb {
             return response;
         } catch (TransactionCanceledException cancelled) {
             // a cancelled transaction still consumed capacity; DynamoDB does not say how much
-            observer.called("TransactWriteItems", 0, 0);
+            observer.failed("TransactWriteItems", cancelled);
             throw cancelled;
         } catch (RuntimeException e) {
-            observer.called("TransactWriteItems", 0, 0);
+            observer.failed("TransactWriteItems", e);
             throw e;
         }
     }
@@ -70,7 +70,7 @@ public final class MeteredDynamoDb {
         try {
             return request.get();
         } catch (RuntimeException e) {
-            observer.called(operation, 0, 0);
+            observer.failed(operation, e);
             throw e;
         }
     }

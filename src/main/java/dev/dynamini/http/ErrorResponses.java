@@ -8,6 +8,9 @@ import dev.dynamini.store.VersionMismatchException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -15,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Every failure becomes {@code {"error", "message"}} with a status a client can act on. Only a bug
@@ -24,11 +28,20 @@ final class ErrorResponses {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
     /** Set once a handler has written an error body, so the status-based handlers leave it alone. */
     private static final String ANSWERED = "dynamini.errorAnswered";
+    /** Seconds a client should wait after a 429 or 503 before trying again. */
+    static final String RETRY_AFTER_SECONDS = "1";
+    /** DynamoDB refusing dynamini's own credentials: the operator's problem, not the client's. */
+    private static final Set<String> CREDENTIAL_ERRORS = Set.of("UnrecognizedClientException", "AccessDeniedException",
+            "ExpiredTokenException", "InvalidSignatureException", "MissingAuthenticationTokenException",
+            "IncompleteSignatureException", "InvalidClientTokenId");
 
     private final JsonOut json;
+    private final Function<String, Set<String>> allowedMethods;
 
-    ErrorResponses(JsonOut json) {
+    /** {@code allowedMethods} gives the methods that have a route at a path (for a 405's Allow header). */
+    ErrorResponses(JsonOut json, Function<String, Set<String>> allowedMethods) {
         this.json = json;
+        this.allowedMethods = allowedMethods;
     }
 
     void register(RoutesConfig routes) {
@@ -41,32 +54,41 @@ final class ErrorResponses {
             ctx.header("ETag", Requests.etag(e.current().version()));
             send(ctx, new ApiError(412, "precondition_failed", e.getMessage(), e.current()));
         });
-        routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, fromJavalin(e)));
+        routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, fromJavalin(e, ctx)));
         routes.exception(Exception.class, this::unexpected);
-        routes.error(404, ctx -> unanswered(ctx, new ApiError(404, "not_found", "no route " + ctx.method() + " " + ctx.path())));
-        routes.error(405, ctx -> unanswered(ctx, new ApiError(405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path())));
+        routes.error(404, ctx -> unanswered(ctx, notFound(ctx)));
+        routes.error(405, ctx -> unanswered(ctx, methodNotAllowed(ctx)));
     }
 
     private void unexpected(Exception e, Context ctx) {
+        Object requestId = ctx.attribute(AccessLog.REQUEST_ID);
         ApiError answer = dynamoFailure(e);
-        if (answer == null) {
-            LOG.error("request {} failed", ctx.attribute(AccessLog.REQUEST_ID), e);
-            answer = new ApiError(500, "internal", "internal error; request id " + ctx.attribute(AccessLog.REQUEST_ID));
+        if (answer != null) {
+            // the exception's text names the operation and DynamoDB's reason, never keys or values
+            LOG.warn("request {}: DynamoDB {}: {}", requestId, answer.code(), e.toString());
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+        } else if (clientGoneOrBodyBroken(e)) {
+            // the client closed the connection or sent less body than it declared: nothing of ours failed
+            LOG.info("request {}: the request body could not be read: {}", requestId, e.toString());
+            answer = ApiError.badRequest("the request body could not be read completely");
         } else {
-            LOG.warn("request {}: DynamoDB {}: {}", ctx.attribute(AccessLog.REQUEST_ID), answer.code(), e.toString());
-            ctx.header("Retry-After", "1");
+            LOG.error("request {} failed", requestId, e);
+            answer = new ApiError(500, "internal", "internal error; request id " + requestId);
         }
         send(ctx, answer);
     }
 
     /** Throttling after the SDK's retries is 429; DynamoDB out of reach or failing is 503. */
     static ApiError dynamoFailure(Throwable e) {
-        if (e instanceof ProvisionedThroughputExceededException || e instanceof RequestLimitExceededException
-                || (e instanceof DynamoDbException d && d.isThrottlingException())) {
+        if (isThrottling(e)) {
             return new ApiError(429, "throttled", "DynamoDB is throttling requests; retry after a moment");
         }
         if (e instanceof ResourceNotFoundException) {
             return new ApiError(503, "unavailable", "the DynamoDB tables are not available");
+        }
+        if (e instanceof DynamoDbException d && (d.statusCode() == 403
+                || (d.awsErrorDetails() != null && CREDENTIAL_ERRORS.contains(d.awsErrorDetails().errorCode())))) {
+            return new ApiError(503, "unavailable", "DynamoDB refused the server's credentials; retry later");
         }
         if (e instanceof SdkClientException || (e instanceof DynamoDbException d && d.statusCode() >= 500)) {
             return new ApiError(503, "unavailable", "DynamoDB is unreachable or failing; retry later");
@@ -74,14 +96,72 @@ final class ErrorResponses {
         return null;
     }
 
-    private static ApiError fromJavalin(HttpResponseException e) {
-        return switch (e.getStatus()) {
-            case 413 -> new ApiError(413, "payload_too_large", "the body is larger than MAX_BODY_BYTES");
-            case 400 -> ApiError.badRequest(e.getMessage());
-            case 404 -> new ApiError(404, "not_found", "no such route");
-            case 405 -> new ApiError(405, "method_not_allowed", "this method is not allowed on this route");
-            default -> new ApiError(e.getStatus(), "http_" + e.getStatus(), e.getMessage());
+    private static boolean isThrottling(Throwable e) {
+        if (e instanceof ProvisionedThroughputExceededException || e instanceof RequestLimitExceededException
+                || (e instanceof DynamoDbException d && d.isThrottlingException())) {
+            return true;
+        }
+        // a transaction cancelled only because DynamoDB throttled one of its items
+        return e instanceof TransactionCanceledException cancelled && cancelled.hasCancellationReasons()
+                && cancelled.cancellationReasons().stream().anyMatch(r -> "ThrottlingError".equals(r.code()))
+                && cancelled.cancellationReasons().stream().allMatch(r -> r.code() == null
+                        || "None".equals(r.code()) || "ThrottlingError".equals(r.code()));
+    }
+
+    private static boolean clientGoneOrBodyBroken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The {@code error} code of a status that has no more specific one. */
+    static String codeFor(int status) {
+        return switch (status) {
+            case 400 -> "bad_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 408 -> "request_timeout";
+            case 409 -> "conflict";
+            case 411 -> "length_required";
+            case 412 -> "precondition_failed";
+            case 413 -> "payload_too_large";
+            case 414 -> "uri_too_long";
+            case 415 -> "unsupported_media_type";
+            case 429 -> "throttled";
+            case 431 -> "headers_too_large";
+            case 500 -> "internal";
+            case 501 -> "not_implemented";
+            case 503 -> "unavailable";
+            default -> "http_" + status;
         };
+    }
+
+    private ApiError fromJavalin(HttpResponseException e, Context ctx) {
+        return switch (e.getStatus()) {
+            case 413 -> new ApiError(413, "payload_too_large", "the body is larger than MAX_BODY_BYTES ("
+                    + ctx.attribute(Bodies.MAX_BYTES) + " bytes)");
+            case 404 -> notFound(ctx);
+            case 405 -> methodNotAllowed(ctx);
+            default -> new ApiError(e.getStatus(), codeFor(e.getStatus()), e.getMessage());
+        };
+    }
+
+    private static ApiError notFound(Context ctx) {
+        return new ApiError(404, "not_found", "no route " + ctx.method().name() + " " + ctx.path());
+    }
+
+    private ApiError methodNotAllowed(Context ctx) {
+        Set<String> allowed = allowedMethods.apply(ctx.path());
+        if (!allowed.isEmpty()) {
+            ctx.header("Allow", String.join(", ", allowed));
+        }
+        return new ApiError(405, "method_not_allowed", ctx.method().name() + " is not allowed on " + ctx.path()
+                + (allowed.isEmpty() ? "" : "; allowed: " + String.join(", ", allowed)));
     }
 
     private void unanswered(Context ctx, ApiError error) {

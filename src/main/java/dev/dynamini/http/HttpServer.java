@@ -4,19 +4,28 @@ import dev.dynamini.auth.ApiKeys;
 import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.VersionedItems;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /** The HTTP face of dynamini: Javalin with the API, operations routes, errors, CORS and logging. */
 public final class HttpServer {
     /** Response headers a browser client may read. */
     private static final List<String> EXPOSED = List.of("ETag", "Link", "X-Next-Cursor", "X-Request-Id", "Retry-After");
+    /** How long a browser may cache a preflight answer. */
+    private static final int CORS_MAX_AGE_SECONDS = 600;
 
     private final Javalin javalin;
+    private final RouteTable routes = new RouteTable();
 
     public record Settings(int port, int maxBodyBytes, List<String> corsOrigins, Duration shutdownGrace) {
+    }
+
+    /** A registered endpoint: method and path template such as {@code /api/user/{user}/collection}. */
+    public record Route(String method, String path) {
     }
 
     public HttpServer(Settings settings, ApiKeys keys, VersionedItems collections, VersionedItems entries,
@@ -24,27 +33,43 @@ public final class HttpServer {
         JsonOut json = new JsonOut();
         Authentication authentication = new Authentication(keys);
         AccessLog accessLog = new AccessLog(metrics, requestObserver);
-        ErrorResponses errors = new ErrorResponses(json);
+        ErrorResponses errors = new ErrorResponses(json, routes::methodsAt);
         this.javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
             config.http.maxRequestSize = settings.maxBodyBytes() + 1L;
             config.jetty.port = settings.port();
-            config.jetty.modifyServer(server -> server.setStopTimeout(settings.shutdownGrace().toMillis()));
+            config.jetty.modifyServer(server -> {
+                // Jetty 12 waits for in-flight requests on stop only with a GracefulHandler in the chain;
+                // the stop timeout bounds that wait
+                server.insertHandler(new GracefulHandler());
+                server.setStopTimeout(settings.shutdownGrace().toMillis());
+                // errors Jetty answers itself (malformed URI, oversized headers) get our JSON shape too
+                server.setErrorHandler(new JsonErrorHandler());
+            });
             config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
                 if (settings.corsOrigins().contains("*")) {
                     rule.anyHost();
                 } else {
                     rule.allowHost(settings.corsOrigins().get(0), settings.corsOrigins().subList(1, settings.corsOrigins().size()).toArray(String[]::new));
                 }
+                rule.maxAge = CORS_MAX_AGE_SECONDS;
                 EXPOSED.forEach(rule::exposeHeader);
             }));
+            config.events.handlerAdded(handler -> {
+                // CORS preflights are answered for every path; they are not endpoints of the API
+                if (handler.getHttpMethod().isHttpMethod() && handler.getHttpMethod() != HandlerType.OPTIONS) {
+                    routes.add(handler.getHttpMethod().name(), handler.getPath());
+                }
+            });
             config.requestLogger.http(accessLog::end);
             config.routes.before(ctx -> {
                 accessLog.begin(ctx);
                 ctx.attribute(Bodies.MAX_BYTES, settings.maxBodyBytes());
             });
-            config.routes.before("/api/*", authentication::check);
+            // only requests that match a route are authenticated: an unknown route is a 404 (and a
+            // wrong method a 405) with or without a key, and metrics know the route of every 401/403
+            config.routes.beforeMatched("/api/*", authentication::check);
             errors.register(config.routes);
             new OperationsRoutes(metrics, ready).register(config.routes);
             ItemRoutes collectionRoutes = new ItemRoutes(collections, json);
@@ -61,6 +86,11 @@ public final class HttpServer {
 
     public int port() {
         return javalin.port();
+    }
+
+    /** Every endpoint the server answers (for the OpenAPI check), CORS preflights aside. */
+    public List<Route> routes() {
+        return routes.all();
     }
 
     /** Stops accepting, lets in-flight requests finish (up to the grace period), then returns. */

@@ -2,29 +2,61 @@ package dev.dynamini.metrics;
 
 import dev.dynamini.dynamo.DynamoObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Prometheus metrics: HTTP requests by route template, method and status with a latency histogram;
- * DynamoDB requests by operation and the read and write capacity units DynamoDB reported. Also keeps
- * the DynamoDB usage of the request running on the current thread, for the access log.
+ * DynamoDB requests by operation and outcome and the read and write capacity units DynamoDB
+ * reported. Also keeps the DynamoDB usage of the request running on the current thread, for the
+ * access log.
  */
 public final class Metrics implements DynamoObserver {
+    /**
+     * Histogram buckets. A fixed, short list rather than Micrometer's ~70 percentile buckets, as
+     * every route, method and status multiplies them into series of their own.
+     */
+    private static final Duration[] LATENCY_BUCKETS = {
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+    };
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter readUnits = Counter.builder("dynamini_dynamodb_consumed_read_capacity_units")
             .description("Read capacity units DynamoDB reported as consumed").register(registry);
     private final Counter writeUnits = Counter.builder("dynamini_dynamodb_consumed_write_capacity_units")
             .description("Write capacity units DynamoDB reported as consumed").register(registry);
+    private final AtomicInteger inFlight = new AtomicInteger();
     /** Handlers run on one thread from start to end, so a thread-local follows one request. */
     private final ThreadLocal<DynamoUsage> currentRequest = new ThreadLocal<>();
 
+    public Metrics() {
+        Gauge.builder("dynamini_http_requests_in_flight", inFlight, AtomicInteger::get)
+                .description("HTTP requests being served right now").register(registry);
+    }
+
     @Override
     public void called(String operation, double read, double write) {
-        Counter.builder("dynamini_dynamodb_requests").description("DynamoDB requests made, by operation")
-                .tag("operation", operation).register(registry).increment();
+        count(operation, "ok", read, write);
+    }
+
+    @Override
+    public void failed(String operation, Throwable error) {
+        count(operation, outcome(error), 0, 0);
+    }
+
+    private void count(String operation, String outcome, double read, double write) {
+        Counter.builder("dynamini_dynamodb_requests").description("DynamoDB requests made, by operation and outcome")
+                .tag("operation", operation).tag("outcome", outcome).register(registry).increment();
         if (read > 0) {
             readUnits.increment(read);
         }
@@ -37,19 +69,44 @@ public final class Metrics implements DynamoObserver {
         }
     }
 
+    /**
+     * ok; rejected (a condition failed: normal, e.g. a name clash or a lost race); throttled (after
+     * the SDK's retries); unavailable (unreachable, timed out, 5xx); error (anything else).
+     */
+    static String outcome(Throwable error) {
+        if (error instanceof DynamoDbException d && d.isThrottlingException()) {
+            return "throttled";
+        }
+        if (error instanceof TransactionCanceledException cancelled) {
+            boolean throttled = cancelled.hasCancellationReasons()
+                    && cancelled.cancellationReasons().stream().anyMatch(r -> "ThrottlingError".equals(r.code()));
+            return throttled ? "throttled" : "rejected";
+        }
+        if (error instanceof ConditionalCheckFailedException) {
+            return "rejected";
+        }
+        if (error instanceof SdkClientException || (error instanceof DynamoDbException d && d.statusCode() >= 500)) {
+            return "unavailable";
+        }
+        return "error";
+    }
+
     /** Starts counting DynamoDB usage for the request on this thread. */
     public void requestStarted() {
+        inFlight.incrementAndGet();
         currentRequest.set(DynamoUsage.NONE);
     }
 
     /** Stops counting and returns what the request on this thread used. */
     public DynamoUsage requestFinished(String method, String route, int status, Duration took) {
         DynamoUsage usage = currentRequest.get();
-        currentRequest.remove();
+        if (usage != null) {
+            inFlight.decrementAndGet();
+            currentRequest.remove();
+        }
         Timer.builder("dynamini_http_requests").description("HTTP requests by route template, method and status")
                 .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry).record(took);
         return usage == null ? DynamoUsage.NONE : usage;
     }

@@ -1,0 +1,77 @@
+package dev.dynamini.testing;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpResponse;
+
+/**
+ * Wraps the SDK's HTTP client to answer chosen DynamoDB operations the way DynamoDB does when it
+ * throttles: HTTP 400 with ProvisionedThroughputExceededException, without the request reaching
+ * DynamoDB. The SDK sees a real throttling response, so its own retries and backoff run as in
+ * production. Counts the attempts that reach the wire, per operation.
+ */
+public final class FaultyHttpClient implements SdkHttpClient {
+    private static final String THROTTLED = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
+            + "\"message\":\"The level of configured provisioned throughput for the table was exceeded.\"}";
+
+    private final SdkHttpClient delegate;
+    private volatile Set<String> throttled = Set.of();
+    private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+
+    public FaultyHttpClient(SdkHttpClient delegate) {
+        this.delegate = delegate;
+    }
+
+    /** From now on every attempt of these operations (e.g. "GetItem") is throttled; none: stop throttling. */
+    public void throttle(String... operations) {
+        throttled = Set.of(operations);
+    }
+
+    /** Attempts of this operation sent so far (throttled ones included). */
+    public int attempts(String operation) {
+        AtomicInteger n = attempts.get(operation);
+        return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+        String target = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("");
+        String operation = target.substring(target.indexOf('.') + 1);
+        attempts.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
+        if (!throttled.contains(operation)) {
+            return delegate.prepareRequest(request);
+        }
+        byte[] body = THROTTLED.getBytes(StandardCharsets.UTF_8);
+        return new ExecutableHttpRequest() {
+            @Override
+            public HttpExecuteResponse call() {
+                return HttpExecuteResponse.builder()
+                        .response(SdkHttpResponse.builder().statusCode(400)
+                                .putHeader("Content-Type", "application/x-amz-json-1.0")
+                                .putHeader("Content-Length", Integer.toString(body.length))
+                                .putHeader("x-amzn-RequestId", "throttled-by-test")
+                                .build())
+                        .responseBody(AbortableInputStream.create(new ByteArrayInputStream(body)))
+                        .build();
+            }
+
+            @Override
+            public void abort() {
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
