@@ -1,0 +1,414 @@
+package dev.dynamini.bench;
+
+import dev.dynamini.Dynamini;
+import dev.dynamini.auth.ApiKeys;
+import dev.dynamini.config.Config;
+import dev.dynamini.dynamo.DynamoConnection;
+import dev.dynamini.dynamo.TableNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The rerunnable benchmark (docs/performance.md): starts dynamini embedded in this JVM, seeds data
+ * over HTTP, measures each operation at each concurrency over real HTTP on 127.0.0.1 together with
+ * its floor (GET /health, and the raw DynamoDB calls behind it), and writes report.md and
+ * report.json.
+ *
+ * <p>Run: {@code mvn -B -q -Pbench test-compile exec:exec -Dbench.args="--duration 2"}.
+ */
+public final class Benchmark {
+    static final String APPLICATION = "bench-app";
+    static final String API_KEY = "bench-key-0123456789";
+    static final String API_KEYS = "[{\"application\":\"" + APPLICATION + "\",\"key\":\"" + API_KEY + "\"}]";
+    static final String USER = "bench";
+    static final String COLLECTION_USER = "bench-c";
+
+    /** One measured row: an operation (HTTP, or a raw floor call) at one concurrency. */
+    record Row(String id, String title, String kind, Load.Phase phase, DynamoStats dynamo) {
+    }
+
+    /** How an HTTP operation's floor is made: GET /health plus these raw calls. */
+    record OpSpec(String id, String title, boolean change, List<String> floorCalls, Load.Workload workload) {
+    }
+
+    /** Everything a run found; {@link ReportWriter} turns it into report.md and report.json. */
+    record Results(BenchOptions options, String storage, Map<String, String> machine, Instant started, double totalSeconds,
+                   double seedSeconds, long seedRequests, List<OpSpec> ops, Map<String, String> rawTitles,
+                   Map<String, Row> rows, StartupProbe.Result startup, HeapWatch.Figures heap, int valueBytes) {
+        Row row(String id, int concurrency) {
+            return rows.get(Load.label(id, concurrency));
+        }
+    }
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) {
+        BenchOptions options;
+        if (java.util.Arrays.stream(args).anyMatch(a -> a.trim().equals("--help") || a.trim().equals("-h"))) {
+            System.out.println(BenchOptions.USAGE);
+            return;
+        }
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int code = 0;
+        try {
+            configureLogging(options);
+            Results results = runEmbedded(options);
+            ReportWriter.write(results);
+            System.out.println(ReportWriter.summary(results));
+            System.out.println("bench: wrote " + options.out().resolve("report.md") + " and " + options.out().resolve("report.json"));
+        } catch (Throwable e) {
+            System.err.println("bench: failed: " + e);
+            e.printStackTrace();
+            code = 1;
+        }
+        // DynamoDB Local leaves non-daemon threads behind
+        System.exit(code);
+    }
+
+    /** slf4j-simple reads these before its first logger exists: nothing has logged yet. */
+    private static void configureLogging(BenchOptions options) throws Exception {
+        switch (options.accessLog()) {
+            case OFF -> System.setProperty("org.slf4j.simpleLogger.log.access", "warn");
+            case FILE -> {
+                Files.createDirectories(options.out());
+                System.setProperty("org.slf4j.simpleLogger.logFile", options.out().resolve("server.log").toString());
+            }
+            case STDERR -> { }
+        }
+        System.setProperty("org.slf4j.simpleLogger.log.dev.dynamini", "info");
+    }
+
+    /** The server's default run mode: DynamoDB Local in this JVM, on disk (or in memory with --storage memory). */
+    static Results runEmbedded(BenchOptions options) throws Exception {
+        Files.createDirectories(options.out());
+        DynamoConnection connection;
+        if (options.storage() == BenchOptions.Storage.DISK) {
+            StartupProbe.deleteTree(options.dataDir());
+            connection = DynamoConnection.embedded(options.dataDir());
+        } else {
+            connection = DynamoConnection.inMemory();
+        }
+        try {
+            return run(options, connection.client(), connection.description(), "bench");
+        } finally {
+            connection.close();
+            if (options.storage() == BenchOptions.Storage.DISK) {
+                StartupProbe.deleteTree(options.dataDir());
+            }
+        }
+    }
+
+    /**
+     * Runs the benchmark on {@code client}, with server tables {@code <prefix>.collections} and
+     * {@code <prefix>.entries} and raw tables {@code <prefix>-raw.*}. The client stays open.
+     */
+    public static Results run(BenchOptions options, DynamoDbClient client, String storage, String tablePrefix) throws Exception {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        String loadAtStart = Machine.loadAverage();
+        Files.createDirectories(options.out());
+        TableNames serverTables = new TableNames(tablePrefix + ".collections", tablePrefix + ".entries");
+        TableNames rawTables = new TableNames(tablePrefix + "-raw.collections", tablePrefix + "-raw.entries");
+        Config config = Config.from(Map.of("PORT", "0", "API_KEYS", API_KEYS,
+                "TABLE_NAME_COLLECTIONS", serverTables.collections(), "TABLE_NAME_ENTRIES", serverTables.entries()));
+        DynamoTap tap = new DynamoTap();
+        Map<String, Row> rows = new LinkedHashMap<>();
+        StartupProbe.Result startup = null;
+        HeapWatch.Figures heapFigures;
+        double seedSeconds;
+        long seedRequests;
+        List<OpSpec> ops;
+        Map<String, String> rawTitles = new LinkedHashMap<>();
+        String value = value(options.valueBytes(), 0);
+        try (HeapWatch heap = new HeapWatch();
+             Dynamini server = Dynamini.start(config, ApiKeys.load(config),
+                     DynamoConnection.borrowed(tap.wrap(client), storage), tap)) {
+            BenchHttp http = new BenchHttp("http://127.0.0.1:" + server.port(), API_KEY);
+            log("server on 127.0.0.1:" + server.port() + " with " + storage);
+
+            long seedStart = System.nanoTime();
+            Seed seed = seed(options, http);
+            seedSeconds = (System.nanoTime() - seedStart) / 1e9;
+            seedRequests = seed.requests;
+            log(String.format("seeded %d requests in %.1f s", seedRequests, seedSeconds));
+
+            RawDynamo raw = new RawDynamo(client, serverTables, rawTables, seed.data, value, options.versionsLimit());
+            raw.prepare();
+            ops = operations(options, http, seed);
+
+            if (options.timed() && !options.globalWarmup().isZero()) {
+                BenchOptions warm = withTiming(options, java.time.Duration.ZERO, options.globalWarmup());
+                Load.run("globalwarmup", Math.min(4, options.maxConcurrency()), warm, mixedReads(ops));
+                log("warmed up");
+            }
+
+            Map<String, java.util.function.Function<DynamoStats, Load.Workload>> floors = new LinkedHashMap<>();
+            floors.put("rawGetItem", raw::getItem);
+            floors.put("rawBatchGet2", raw::batchGetEntryAndCollection);
+            floors.put("rawQueryHeadsShallow", s -> raw.queryHeads(s, false));
+            floors.put("rawQueryHeadsDeep", s -> raw.queryHeads(s, true));
+            floors.put("rawQueryAllVersions", raw::queryAllVersions);
+            floors.put("rawQueryVersionsPage", raw::queryVersionsPage);
+            floors.put("rawTxUpdate", raw::transactUpdate);
+            floors.put("rawTxCreateEntry", raw::transactCreateEntry);
+            floors.put("rawTxDeleteEntry", raw::transactDeleteEntry);
+            floors.put("rawTxCreateCollection", raw::transactCreateCollection);
+            rawTitles.put("rawGetItem", "GetItem: 1 entry head, strongly consistent");
+            rawTitles.put("rawBatchGet2", "BatchGetItem: entry head + collection head");
+            rawTitles.put("rawQueryHeadsShallow", "Query: " + options.entries() + " heads (1 version each)");
+            rawTitles.put("rawQueryHeadsDeep", "Query: " + options.entries() + " heads (" + options.depth() + " versions each)");
+            rawTitles.put("rawQueryAllVersions", "Query: all " + options.depth() + " versions of 1 entry");
+            rawTitles.put("rawQueryVersionsPage", "Query: newest " + (options.versionsLimit() + 1) + " versions of 1 entry");
+            rawTitles.put("rawTxUpdate", "TransactWriteItems: Put head + Put version + ConditionCheck collection");
+            rawTitles.put("rawTxCreateEntry", "TransactWriteItems: Put head + Put version + Put name + ConditionCheck");
+            rawTitles.put("rawTxDeleteEntry", "TransactWriteItems: Put head + Put version + Delete name + ConditionCheck");
+            rawTitles.put("rawTxCreateCollection", "TransactWriteItems: Put head + Put version + Put name (collections table, with index)");
+
+            for (int concurrency : options.concurrency()) {
+                heap.underLoad(concurrency == options.maxConcurrency() && options.concurrency().size() > 0);
+                Load.Phase health = Load.run("health", concurrency, options,
+                        w -> (rid, measured) -> http.send("GET", "/health", null, rid, null).status());
+                rows.put(health.id(), new Row("health", "GET /health (HTTP floor)", "floor", health, tap.stats(health.id())));
+                log(line(health));
+                for (var floor : floors.entrySet()) {
+                    DynamoStats stats = new DynamoStats();
+                    Load.Phase phase = Load.run(floor.getKey(), concurrency, options, floor.getValue().apply(stats));
+                    rows.put(phase.id(), new Row(floor.getKey(), rawTitles.get(floor.getKey()), "raw", phase, stats));
+                    log(line(phase));
+                }
+                for (OpSpec op : ops) {
+                    Load.Phase phase = Load.run(op.id(), concurrency, options, op.workload());
+                    rows.put(phase.id(), new Row(op.id(), op.title(), "http", phase, tap.stats(phase.id())));
+                    log(line(phase));
+                }
+                heap.underLoad(false);
+            }
+            heapFigures = heap.figures();
+        }
+        if (options.startupRuns() > 0) {
+            startup = StartupProbe.measure(options, API_KEYS);
+            log(String.format("start-up: median %.2f s (%s)", startup.medianSeconds(), startup.method()));
+        }
+        double total = (System.nanoTime() - t0) / 1e9;
+        Map<String, String> machine = Machine.describe();
+        machine.put("loadAverage", "1/5/15 min " + loadAtStart + " at start, " + machine.get("loadAverage") + " at end");
+        return new Results(options, storage, machine, started, total, seedSeconds, seedRequests, ops, rawTitles,
+                rows, startup, heapFigures, options.valueBytes());
+    }
+
+    private static BenchOptions withTiming(BenchOptions o, java.time.Duration warmup, java.time.Duration duration) {
+        return new BenchOptions(o.entries(), o.depth(), o.valueBytes(), o.versionsLimit(), warmup, duration, 0, 0,
+                o.globalWarmup(), o.concurrency(), o.seedConcurrency(), o.out(), o.storage(), o.dataDir(), o.startupRuns(),
+                o.jar(), o.accessLog());
+    }
+
+    private static String line(Load.Phase p) {
+        return String.format("%-28s %8.0f ops/s  p50 %7.3f ms  p99 %7.3f ms  (%d ops%s)", p.id(), p.throughput(),
+                p.millisAt(50), p.millisAt(99), p.count(), p.errors() > 0 ? ", " + p.errors() + " errors: " + p.firstError() : "");
+    }
+
+    static void log(String message) {
+        System.out.println("bench: " + message);
+    }
+
+    // ---- data -----------------------------------------------------------------------------------
+
+    /** A JSON object of about {@code bytes} bytes: {"text": "...", "n": n}. */
+    static String value(int bytes, long n) {
+        int textLength = Math.max(1, bytes - 20);
+        StringBuilder text = new StringBuilder(textLength);
+        String words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor ";
+        while (text.length() < textLength) {
+            text.append(words, 0, Math.min(words.length(), textLength - text.length()));
+        }
+        return "{\"text\":\"" + text + "\",\"n\":" + n + "}";
+    }
+
+    private static final class Seed {
+        RawDynamo.Seeded data;
+        String writesCollection;
+        List<String> putTargets;
+        List<String> ifMatchTargets;
+        AtomicLongArray ifMatchVersions;
+        long requests;
+    }
+
+    private static String entriesPath(String collection) {
+        return "/api/user/" + USER + "/collection/" + collection + "/entry";
+    }
+
+    private static final AtomicLong SEED_IDS = new AtomicLong();
+
+    private static String seedId() {
+        return DynamoTap.ID_PREFIX + "seed." + SEED_IDS.incrementAndGet();
+    }
+
+    private static String collection(BenchHttp http, String name) {
+        return http.post("/api/user/" + USER + "/collection", "{\"name\":\"" + name + "\"}", seedId())
+                .expect(201, 200).json().path("meta").path("collection").asText();
+    }
+
+    private static String createEntry(BenchHttp http, String collection, String name, String value) {
+        return http.post(entriesPath(collection), "{\"name\":\"" + name + "\",\"value\":" + value + "}", seedId())
+                .expect(201).json().path("meta").path("entry").asText();
+    }
+
+    /**
+     * Over HTTP: a shallow collection (entries with 1 version), a deep one (entries with {@code depth}
+     * versions), and a collection for writes with one PUT target per worker.
+     */
+    private static Seed seed(BenchOptions options, BenchHttp http) throws Exception {
+        long before = SEED_IDS.get();
+        Seed seed = new Seed();
+        String shallow = collection(http, "shallow");
+        String deep = collection(http, "deep");
+        seed.writesCollection = collection(http, "writes");
+        String[] shallowIds = new String[options.entries()];
+        String[] deepIds = new String[options.entries()];
+        ExecutorService pool = Executors.newFixedThreadPool(options.seedConcurrency());
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int i = 0; i < options.entries(); i++) {
+                int k = i;
+                work.add(pool.submit(() -> {
+                    shallowIds[k] = createEntry(http, shallow, "s-" + k, value(options.valueBytes(), 1));
+                    return null;
+                }));
+                work.add(pool.submit(() -> {
+                    String id = createEntry(http, deep, "d-" + k, value(options.valueBytes(), 1));
+                    for (int v = 2; v <= options.depth(); v++) {
+                        http.send("PUT", entriesPath(deep) + "/" + id, "{\"value\":" + value(options.valueBytes(), v) + "}", seedId(), null)
+                                .expect(200);
+                    }
+                    deepIds[k] = id;
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        seed.putTargets = new ArrayList<>();
+        seed.ifMatchTargets = new ArrayList<>();
+        seed.ifMatchVersions = new AtomicLongArray(options.maxConcurrency());
+        for (int w = 0; w < options.maxConcurrency(); w++) {
+            seed.putTargets.add(createEntry(http, seed.writesCollection, "put-" + w, value(options.valueBytes(), 1)));
+            seed.ifMatchTargets.add(createEntry(http, seed.writesCollection, "ifmatch-" + w, value(options.valueBytes(), 1)));
+            seed.ifMatchVersions.set(w, 1);
+        }
+        seed.data = new RawDynamo.Seeded(APPLICATION, USER, shallow, List.of(shallowIds), deep, List.of(deepIds));
+        seed.requests = SEED_IDS.get() - before;
+        return seed;
+    }
+
+    private static String pick(List<String> ids) {
+        return ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
+    }
+
+    // ---- the operations -------------------------------------------------------------------------
+
+    private static List<OpSpec> operations(BenchOptions options, BenchHttp http, Seed seed) {
+        RawDynamo.Seeded d = seed.data;
+        String writes = entriesPath(seed.writesCollection);
+        ConcurrentLinkedQueue<String> deletable = new ConcurrentLinkedQueue<>();
+        AtomicLong names = new AtomicLong();
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        List<OpSpec> ops = new ArrayList<>();
+
+        ops.add(new OpSpec("getEntry", "GET one entry (filter=latest)", false, List.of("rawBatchGet2"),
+                w -> (rid, m) -> http.get(entriesPath(d.shallowCollection()) + "/" + pick(d.shallowEntries()), rid).status()));
+        ops.add(new OpSpec("listLatest", "list latest entries, " + options.entries() + " entries x 1 version", false,
+                List.of("rawGetItem", "rawQueryHeadsShallow"), listing(http, entriesPath(d.shallowCollection()), options.entries())));
+        ops.add(new OpSpec("listLatestDeep", "list latest entries, " + options.entries() + " entries x " + options.depth() + " versions", false,
+                List.of("rawGetItem", "rawQueryHeadsDeep"), listing(http, entriesPath(d.deepCollection()), options.entries())));
+        ops.add(new OpSpec("getEntryAll", "GET one entry, filter=all (" + options.depth() + " versions)", false,
+                List.of("rawQueryAllVersions"),
+                w -> (rid, m) -> http.get(entriesPath(d.deepCollection()) + "/" + pick(d.deepEntries()) + "?filter=all", rid).status()));
+        ops.add(new OpSpec("versionsPage", "versions page (limit=" + options.versionsLimit() + ", order=desc)", false,
+                List.of("rawQueryVersionsPage"),
+                w -> (rid, m) -> http.get(entriesPath(d.deepCollection()) + "/" + pick(d.deepEntries())
+                        + "/versions?limit=" + options.versionsLimit() + "&order=desc", rid).status()));
+        ops.add(new OpSpec("postEntry", "POST entry (name + value)", true, List.of("rawTxCreateEntry"),
+                w -> (rid, m) -> {
+                    BenchHttp.Answer a = http.post(writes, "{\"name\":\"p-" + run + "-" + names.incrementAndGet() + "\",\"value\":"
+                            + value(options.valueBytes(), 1) + "}", rid);
+                    if (a.status() == 201) {
+                        deletable.add(a.json().path("meta").path("entry").asText());
+                    }
+                    return a.status();
+                }));
+        ops.add(new OpSpec("putEntry", "PUT entry (value), no If-Match", true, List.of("rawGetItem", "rawTxUpdate"),
+                w -> {
+                    String target = writes + "/" + seed.putTargets.get(w);
+                    long[] n = {0};
+                    return (rid, m) -> http.send("PUT", target, "{\"value\":" + value(options.valueBytes(), ++n[0]) + "}", rid, null).status();
+                }));
+        ops.add(new OpSpec("putEntryIfMatch", "PUT entry (value) with If-Match", true, List.of("rawGetItem", "rawTxUpdate"),
+                w -> {
+                    String target = writes + "/" + seed.ifMatchTargets.get(w);
+                    return (rid, m) -> {
+                        long current = seed.ifMatchVersions.get(w);
+                        BenchHttp.Answer a = http.send("PUT", target, "{\"value\":" + value(options.valueBytes(), current + 1) + "}", rid,
+                                "\"" + current + "\"");
+                        if (a.status() == 200 || a.status() == 412) {
+                            seed.ifMatchVersions.set(w, a.etagVersion());
+                        }
+                        return a.status();
+                    };
+                }));
+        ops.add(new OpSpec("deleteEntry", "DELETE entry", true, List.of("rawGetItem", "rawTxDeleteEntry"),
+                w -> (rid, m) -> {
+                    String id = deletable.poll();
+                    return id == null ? Load.NO_WORK : http.send("DELETE", writes + "/" + id, null, rid, null).status();
+                }));
+        ops.add(new OpSpec("createCollection", "create collection", true, List.of("rawTxCreateCollection"),
+                w -> (rid, m) -> http.post("/api/user/" + COLLECTION_USER + "/collection",
+                        "{\"name\":\"c-" + run + "-" + names.incrementAndGet() + "\"}", rid).status()));
+        return ops;
+    }
+
+    /** A listing; each worker checks once (unmeasured) that it returns every entry. */
+    private static Load.Workload listing(BenchHttp http, String path, int expected) {
+        return w -> {
+            BenchHttp.Answer first = http.get(path, DynamoTap.ID_PREFIX + "check." + w).expect(200);
+            if (first.json().size() != expected) {
+                throw new IllegalStateException(path + " listed " + first.json().size() + " entries, expected " + expected);
+            }
+            return (rid, m) -> http.get(path, rid).status();
+        };
+    }
+
+    private static Load.Workload mixedReads(List<OpSpec> ops) {
+        List<OpSpec> reads = ops.stream().filter(o -> !o.change()).toList();
+        return w -> {
+            List<Load.Call> calls = new ArrayList<>();
+            for (OpSpec op : reads) {
+                calls.add(op.workload().worker(w));
+            }
+            int[] next = {0};
+            return (rid, m) -> calls.get(next[0]++ % calls.size()).run(rid, m);
+        };
+    }
+}

@@ -1,0 +1,133 @@
+package dev.dynamini.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dynamini.testing.SharedDynamoLocal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A tiny run of the benchmark (docs/performance.md) on the shared in-memory DynamoDB Local, so that
+ * the benchmark cannot rot. It checks what DynamoDB was asked and what it charged, per operation,
+ * never how long anything took: request counts and capacity units are the budgets of issue 5.
+ */
+class BenchmarkSmokeTest {
+    private static Benchmark.Results results;
+    private static final List<Integer> LEVELS = List.of(1, 2);
+
+    @BeforeAll
+    static void runTinyBenchmark() throws Exception {
+        BenchOptions options = BenchOptions.parse(new String[] {
+                "--entries 5 --depth 3 --value-bytes 512 --versions-limit 2 --ops 6 --warmup-ops 1 --global-warmup 0"
+                        + " --concurrency 1,2 --seed-concurrency 2 --startup-runs 0 --out target/bench-smoke"});
+        results = Benchmark.run(options, SharedDynamoLocal.client(), "shared in-memory DynamoDB Local (test)",
+                "smoke" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        ReportWriter.write(results);
+    }
+
+    private static DynamoStats dynamo(String op, int concurrency) {
+        return results.row(op, concurrency).dynamo();
+    }
+
+    @Test
+    void everyOperationAnsweredSuccessfullyAndWasAccountedFor() {
+        for (Benchmark.Row row : results.rows().values()) {
+            assertEquals(0, row.phase().errors(), row.phase().id() + " had errors: " + row.phase().firstError());
+            assertTrue(row.phase().count() > 0, row.phase().id() + " measured nothing");
+            assertEquals(0, row.dynamo().countMismatches(), row.phase().id() + ": server's DynamoDB count differs from the calls made");
+            if (row.kind().equals("http")) {
+                assertEquals(row.phase().count(), row.dynamo().operations(), row.phase().id() + ": every measured request is reported by the server");
+            }
+        }
+    }
+
+    @Test
+    void readsMakeOneDynamoDbRequestExceptListingsWhichAlsoCheckTheCollection() {
+        for (int c : LEVELS) {
+            for (String op : List.of("getEntry", "getEntryAll", "versionsPage")) {
+                assertEquals(1, dynamo(op, c).maxRequests(), op + " c=" + c + ": " + dynamo(op, c).signatures());
+                assertEquals(1.0, dynamo(op, c).requestsPerOp(), 1e-9, op);
+            }
+            for (String op : List.of("listLatest", "listLatestDeep")) {
+                assertEquals(2, dynamo(op, c).maxRequests(), op + " c=" + c + ": " + dynamo(op, c).signatures());
+            }
+            assertEquals("BatchGetItem", dynamo("getEntry", c).signature());
+            assertEquals(0, results.row("health", c).dynamo().maxRequests(), "GET /health touches no DynamoDB");
+        }
+    }
+
+    @Test
+    void readCapacityStaysWithinBudget() {
+        for (int c : LEVELS) {
+            // entry head + collection head, strongly consistent, small items: 1 RCU each (docs/performance.md)
+            assertBetween(dynamo("getEntry", c).readUnitsPerOp(), 0.5, 2.0, "GET one entry RCU");
+            assertBetween(dynamo("getEntryAll", c).readUnitsPerOp(), 0.5, 1.0, "filter=all of a 3-version entry RCU");
+            assertBetween(dynamo("versionsPage", c).readUnitsPerOp(), 0.5, 1.0, "versions page RCU");
+            assertBetween(dynamo("listLatest", c).readUnitsPerOp(), 1.5, 2.0, "list of 5 small entries RCU");
+            // listing the latest reads only the heads: history depth costs nothing
+            double ratio = dynamo("listLatestDeep", c).readUnitsPerOp() / dynamo("listLatest", c).readUnitsPerOp();
+            assertTrue(ratio <= 1.05, "list latest RCU depth 3 / depth 1 = " + ratio);
+        }
+    }
+
+    @Test
+    void changesMakeAtMostOneReadAndOneWriteRequest() {
+        for (int c : LEVELS) {
+            for (String op : List.of("postEntry", "putEntry", "putEntryIfMatch", "deleteEntry", "createCollection")) {
+                DynamoStats s = dynamo(op, c);
+                assertTrue(s.maxReadRequests() <= 1, op + " c=" + c + " reads: " + s.signatures());
+                assertEquals(1, s.maxWriteRequests(), op + " c=" + c + " writes: " + s.signatures());
+                assertTrue(s.writeUnitsPerOp() > 0, op + ": DynamoDB reported write capacity");
+            }
+            assertEquals(0, dynamo("postEntry", c).maxReadRequests(), "POST entry reads nothing first");
+            assertEquals(0, dynamo("createCollection", c).maxReadRequests(), "create collection reads nothing first");
+        }
+    }
+
+    @Test
+    void writeCapacityStaysWithinBudget() {
+        for (int c : LEVELS) {
+            assertBetween(dynamo("postEntry", c).writeUnitsPerOp(), 1, 4, "POST entry WCU");
+            assertBetween(dynamo("putEntry", c).writeUnitsPerOp(), 1, 4, "PUT entry WCU");
+            assertBetween(dynamo("putEntryIfMatch", c).writeUnitsPerOp(), 1, 4, "PUT entry with If-Match WCU");
+            assertBetween(dynamo("deleteEntry", c).writeUnitsPerOp(), 1, 4, "DELETE entry WCU");
+            assertBetween(dynamo("createCollection", c).writeUnitsPerOp(), 1, 6, "create collection WCU");
+            for (String op : List.of("putEntry", "putEntryIfMatch", "deleteEntry")) {
+                assertBetween(dynamo(op, c).readUnitsPerOp(), 0.5, 1.0, op + " RCU (one strongly consistent head read)");
+            }
+        }
+    }
+
+    @Test
+    void rawFloorsAreMeasuredWithDynamoDbsOwnCapacity() {
+        for (int c : LEVELS) {
+            assertEquals(1.0, results.row("rawGetItem", c).dynamo().readUnitsPerOp(), 1e-9, "strong GetItem of a small item");
+            assertEquals(2.0, results.row("rawBatchGet2", c).dynamo().readUnitsPerOp(), 1e-9, "two small items");
+            assertTrue(results.row("rawTxUpdate", c).dynamo().writeUnitsPerOp() > 0);
+        }
+    }
+
+    @Test
+    void writesBothReports() throws Exception {
+        Path out = Path.of("target/bench-smoke");
+        String md = Files.readString(out.resolve("report.md"));
+        assertTrue(md.contains("## Targets") && md.contains("## History depth") && md.contains("GET one entry"), md);
+        JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        assertEquals(10 * LEVELS.size(), json.path("operations").size());
+        assertTrue(json.path("targets").size() >= 8);
+        for (JsonNode op : json.path("operations")) {
+            assertTrue(op.path("latencyMs").path("p50").asDouble() > 0, op.toString());
+            assertTrue(op.path("floor").path("p50Ms").asDouble() > 0, op.toString());
+        }
+    }
+
+    private static void assertBetween(double actual, double low, double high, String what) {
+        assertTrue(actual >= low && actual <= high, what + ": " + actual + " not within [" + low + ", " + high + "]");
+    }
+}

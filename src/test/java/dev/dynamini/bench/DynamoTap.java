@@ -1,0 +1,91 @@
+package dev.dynamini.bench;
+
+import dev.dynamini.http.RequestRecord;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Sees which DynamoDB operations each HTTP request made. The server is given a DynamoDbClient that
+ * notes the name of every call on the calling thread and passes it on unchanged; when the server
+ * reports a finished request (its {@link RequestRecord}, on the same thread, with the capacity
+ * DynamoDB answered), the noted calls are attributed to the benchmark label carried in the request
+ * id ({@code bench.<label>.<n>}).
+ */
+final class DynamoTap implements Consumer<RequestRecord> {
+    static final String ID_PREFIX = "bench.";
+    private static final Set<String> NOT_CALLS = Set.of("close", "serviceName", "serviceClientConfiguration", "waiter", "utilities");
+    private static final Set<String> READS = Set.of("GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "ExecuteStatement");
+    private static final Set<String> WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems");
+
+    private final ThreadLocal<List<String>> calls = ThreadLocal.withInitial(ArrayList::new);
+    private final Map<String, DynamoStats> byLabel = new ConcurrentHashMap<>();
+
+    /** The client to hand to the server. */
+    DynamoDbClient wrap(DynamoDbClient target) {
+        InvocationHandler handler = (proxy, method, args) -> invoke(target, proxy, method, args);
+        return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class}, handler);
+    }
+
+    private Object invoke(DynamoDbClient target, Object proxy, Method method, Object[] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return switch (method.getName()) {
+                case "equals" -> proxy == args[0];
+                case "hashCode" -> System.identityHashCode(proxy);
+                default -> "DynamoTap(" + target + ")";
+            };
+        }
+        if (!NOT_CALLS.contains(method.getName())) {
+            calls.get().add(operation(method.getName()));
+        }
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** getItem -> GetItem */
+    private static String operation(String methodName) {
+        return Character.toUpperCase(methodName.charAt(0)) + methodName.substring(1);
+    }
+
+    static boolean isRead(String operation) {
+        return READS.contains(operation);
+    }
+
+    static boolean isWrite(String operation) {
+        return WRITES.contains(operation);
+    }
+
+    @Override
+    public void accept(RequestRecord record) {
+        List<String> made = List.copyOf(calls.get());
+        calls.get().clear();
+        String id = record.requestId();
+        if (id == null || !id.startsWith(ID_PREFIX)) {
+            return;
+        }
+        int end = id.indexOf('.', ID_PREFIX.length());
+        String label = end < 0 ? id.substring(ID_PREFIX.length()) : id.substring(ID_PREFIX.length(), end);
+        byLabel.computeIfAbsent(label, l -> new DynamoStats()).add(record.status(), record.dynamo().requests(),
+                record.dynamo().readUnits(), record.dynamo().writeUnits(), made);
+    }
+
+    /**
+     * What the server reported for requests of that label. The same object keeps counting, so a
+     * report made after the server stopped holds every request (the server's record of a request can
+     * arrive just after its response).
+     */
+    DynamoStats stats(String label) {
+        return byLabel.computeIfAbsent(label, l -> new DynamoStats());
+    }
+}

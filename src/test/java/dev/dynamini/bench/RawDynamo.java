@@ -1,0 +1,343 @@
+package dev.dynamini.bench;
+
+import dev.dynamini.dynamo.TableNames;
+import dev.dynamini.dynamo.Tables;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * The floor: the DynamoDB calls behind each operation, made directly with the SDK on the same
+ * DynamoDB Local, no HTTP and no dynamini code in between. Reads go to the server's own tables
+ * (same items, key layout of docs/storage.md / KeyLayout); writes go to two raw tables made like the
+ * server's (same keys and index) and write items shaped like the server's, in transactions shaped
+ * like the server's. Capacity is asked for with ReturnConsumedCapacity INDEXES, which splits read
+ * and write units.
+ */
+final class RawDynamo {
+    private final DynamoDbClient client;
+    private final TableNames server;
+    private final TableNames raw;
+    private final Seeded data;
+    private final String value;
+    private final int versionsLimit;
+    private final String rawCollections;
+    private final String rawEntries;
+    private final AtomicLong ids = new AtomicLong();
+    private final String run = Long.toString(System.currentTimeMillis(), 36);
+
+    /** What the seeding made: ids of the shallow and the deep collection and of their entries. */
+    record Seeded(String application, String user, String shallowCollection, List<String> shallowEntries,
+                  String deepCollection, List<String> deepEntries) {
+    }
+
+    RawDynamo(DynamoDbClient client, TableNames server, TableNames raw, Seeded data, String value, int versionsLimit) {
+        this.client = client;
+        this.server = server;
+        this.raw = raw;
+        this.data = data;
+        this.value = value;
+        this.versionsLimit = versionsLimit;
+        this.rawCollections = raw.collections();
+        this.rawEntries = raw.entries();
+    }
+
+    /** Creates the raw tables as the server creates its own, and a live raw collection head. */
+    void prepare() {
+        new Tables(client, raw, Optional.empty(), Optional.empty()).ensure();
+        client.putItem(p -> p.tableName(rawCollections).item(itemAttributes(collectionPartition(), head("rawcol"), 1, "raw collection", null, true)));
+    }
+
+    // ---- key layout, as KeyLayout writes it ----------------------------------------------------
+
+    private String collectionPartition() {
+        return data.application() + "#" + data.user();
+    }
+
+    private String entryPartition(String collection) {
+        return data.application() + "#" + data.user() + "#" + collection;
+    }
+
+    private static String head(String id) {
+        return "H#" + id;
+    }
+
+    private static String version(String id, long v) {
+        return "V#" + id + "#" + String.format("%010d", v);
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of("pk", s(pk), "sk", s(sk));
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.builder().s(v).build();
+    }
+
+    private static AttributeValue n(long v) {
+        return AttributeValue.builder().n(Long.toString(v)).build();
+    }
+
+    /** An item as ItemCodec writes it: keys, (app), version, name, value, createdAt, updatedAt. */
+    private Map<String, AttributeValue> itemAttributes(String pk, String sk, long v, String name, String json, boolean collection) {
+        Map<String, AttributeValue> m = new HashMap<>();
+        m.put("pk", s(pk));
+        m.put("sk", s(sk));
+        if (collection) {
+            m.put("app", s(data.application()));
+        }
+        m.put("version", n(v));
+        if (name != null) {
+            m.put("name", s(name));
+        }
+        if (json != null) {
+            m.put("value", s(json));
+        }
+        long now = System.currentTimeMillis();
+        m.put("createdAt", n(now));
+        m.put("updatedAt", n(now));
+        return m;
+    }
+
+    private static String pick(List<String> ids) {
+        return ids.get(ThreadLocalRandom.current().nextInt(ids.size()));
+    }
+
+    // ---- capacity -----------------------------------------------------------------------------
+
+    private static void record(DynamoStats stats, boolean measured, String operation, List<ConsumedCapacity> consumed) {
+        if (!measured) {
+            return;
+        }
+        double read = 0;
+        double write = 0;
+        double unsplit = 0;
+        for (ConsumedCapacity c : consumed == null ? List.<ConsumedCapacity>of() : consumed) {
+            if (c == null) {
+                continue;
+            }
+            double r = c.readCapacityUnits() == null ? 0 : c.readCapacityUnits();
+            double w = c.writeCapacityUnits() == null ? 0 : c.writeCapacityUnits();
+            double total = c.capacityUnits() == null ? 0 : c.capacityUnits();
+            if (r + w == 0 && total > 0) {
+                unsplit += total;
+                if (DynamoTap.isRead(operation)) {
+                    r = total;
+                } else {
+                    w = total;
+                }
+            }
+            read += r;
+            write += w;
+        }
+        stats.addRaw(operation, read, write, unsplit);
+    }
+
+    private static List<ConsumedCapacity> one(ConsumedCapacity c) {
+        return c == null ? List.of() : List.of(c);
+    }
+
+    // ---- reads, on the server's tables ---------------------------------------------------------
+
+    /** GetItem of one entry head (strongly consistent), as dynamini's head(). */
+    Load.Workload getItem(DynamoStats stats) {
+        return w -> (rid, measured) -> {
+            var r = client.getItem(g -> g.tableName(server.entries()).consistentRead(true)
+                    .key(key(entryPartition(data.shallowCollection()), head(pick(data.shallowEntries()))))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+            if (!r.hasItem()) {
+                throw new IllegalStateException("raw GetItem found nothing");
+            }
+            record(stats, measured, "GetItem", one(r.consumedCapacity()));
+            return 200;
+        };
+    }
+
+    /** BatchGetItem of an entry head and its collection head, as GET one entry (filter=latest) does. */
+    Load.Workload batchGetEntryAndCollection(DynamoStats stats) {
+        return w -> (rid, measured) -> {
+            Map<String, KeysAndAttributes> wanted = Map.of(
+                    server.entries(), KeysAndAttributes.builder().consistentRead(true)
+                            .keys(key(entryPartition(data.shallowCollection()), head(pick(data.shallowEntries())))).build(),
+                    server.collections(), KeysAndAttributes.builder().consistentRead(true)
+                            .keys(key(collectionPartition(), head(data.shallowCollection()))).build());
+            var r = client.batchGetItem(b -> b.requestItems(wanted).returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+            if (r.responses().values().stream().mapToInt(List::size).sum() != 2 || !r.unprocessedKeys().isEmpty()) {
+                throw new IllegalStateException("raw BatchGetItem did not return both items");
+            }
+            record(stats, measured, "BatchGetItem", r.consumedCapacity());
+            return 200;
+        };
+    }
+
+    /** Query of every live head of a collection, as listing latest entries does. */
+    Load.Workload queryHeads(DynamoStats stats, boolean deep) {
+        String partition = entryPartition(deep ? data.deepCollection() : data.shallowCollection());
+        int expected = deep ? data.deepEntries().size() : data.shallowEntries().size();
+        return w -> (rid, measured) -> {
+            var r = client.query(q -> q.tableName(server.entries()).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .filterExpression("attribute_not_exists(#deleted)")
+                    .expressionAttributeNames(Map.of("#pk", "pk", "#sk", "sk", "#deleted", "deletedAt"))
+                    .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s("H#")))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+            if (r.count() != expected || r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()) {
+                throw new IllegalStateException("raw Query of heads returned " + r.count() + " items, expected " + expected + " in one page");
+            }
+            record(stats, measured, "Query", one(r.consumedCapacity()));
+            return 200;
+        };
+    }
+
+    /** Query of every version of one deep entry, as filter=all of one entry does. */
+    Load.Workload queryAllVersions(DynamoStats stats) {
+        String partition = entryPartition(data.deepCollection());
+        return w -> (rid, measured) -> {
+            var r = client.query(q -> q.tableName(server.entries()).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expressionAttributeNames(Map.of("#pk", "pk", "#sk", "sk"))
+                    .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s("V#" + pick(data.deepEntries()) + "#")))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+            record(stats, measured, "Query", one(r.consumedCapacity()));
+            return 200;
+        };
+    }
+
+    /** Query of the newest versionsLimit+1 versions of one deep entry, as a versions page does. */
+    Load.Workload queryVersionsPage(DynamoStats stats) {
+        String partition = entryPartition(data.deepCollection());
+        return w -> (rid, measured) -> {
+            var r = client.query(q -> q.tableName(server.entries()).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expressionAttributeNames(Map.of("#pk", "pk", "#sk", "sk"))
+                    .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s("V#" + pick(data.deepEntries()) + "#")))
+                    .scanIndexForward(false)
+                    .limit(versionsLimit + 1)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+            record(stats, measured, "Query", one(r.consumedCapacity()));
+            return 200;
+        };
+    }
+
+    // ---- writes, on the raw tables -------------------------------------------------------------
+
+    private TransactWriteItem conditionOnCollection() {
+        return TransactWriteItem.builder().conditionCheck(c -> c.tableName(rawCollections)
+                .key(key(collectionPartition(), head("rawcol")))
+                .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#deleted)")
+                .expressionAttributeNames(Map.of("#pk", "pk", "#deleted", "deletedAt"))).build();
+    }
+
+    private TransactWriteItem putHead(String table, Map<String, AttributeValue> item, long expectedVersion) {
+        return TransactWriteItem.builder().put(p -> {
+            p.tableName(table).item(item);
+            if (expectedVersion == 0) {
+                p.conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "pk"));
+            } else {
+                p.conditionExpression("#version = :expected").expressionAttributeNames(Map.of("#version", "version"))
+                        .expressionAttributeValues(Map.of(":expected", n(expectedVersion)));
+            }
+        }).build();
+    }
+
+    private TransactWriteItem putNew(String table, Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(p -> p.tableName(table).item(item)
+                .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "pk"))).build();
+    }
+
+    private TransactWriteItem claimName(String table, String partition, String name, String holder) {
+        Map<String, AttributeValue> register = new HashMap<>(key(partition, "N#" + name));
+        register.put("id", s(holder));
+        return TransactWriteItem.builder().put(p -> p.tableName(table).item(register)
+                .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "pk"))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build();
+    }
+
+    private String newId(String kind) {
+        return "raw" + kind + run + "x" + ids.incrementAndGet();
+    }
+
+    /** PUT of an entry's value: new head (conditioned on the version), new version, collection live. */
+    Load.Workload transactUpdate(DynamoStats stats) {
+        String partition = entryPartition("rawcol");
+        return w -> {
+            String id = newId("u");
+            client.putItem(p -> p.tableName(rawEntries).item(itemAttributes(partition, head(id), 1, "u-" + id, value, false)));
+            long[] current = {1};
+            return (rid, measured) -> {
+                long next = current[0] + 1;
+                var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).transactItems(
+                        putHead(rawEntries, itemAttributes(partition, head(id), next, "u-" + id, value, false), current[0]),
+                        putNew(rawEntries, itemAttributes(partition, version(id, next), next, "u-" + id, value, false)),
+                        conditionOnCollection()));
+                current[0] = next;
+                record(stats, measured, "TransactWriteItems", r.consumedCapacity());
+                return 200;
+            };
+        };
+    }
+
+    /** POST of a named entry: head, first version, name register, collection live. */
+    Load.Workload transactCreateEntry(DynamoStats stats) {
+        String partition = entryPartition("rawcol");
+        return w -> (rid, measured) -> {
+            String id = newId("p");
+            var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).transactItems(
+                    putHead(rawEntries, itemAttributes(partition, head(id), 1, "p-" + id, value, false), 0),
+                    putNew(rawEntries, itemAttributes(partition, version(id, 1), 1, "p-" + id, value, false)),
+                    claimName(rawEntries, partition, "p-" + id, id),
+                    conditionOnCollection()));
+            record(stats, measured, "TransactWriteItems", r.consumedCapacity());
+            return 200;
+        };
+    }
+
+    /** DELETE of a named entry: head and version with deletedAt, name released, collection live. */
+    Load.Workload transactDeleteEntry(DynamoStats stats) {
+        String partition = entryPartition("rawcol");
+        return w -> {
+            String id = newId("d");
+            client.putItem(p -> p.tableName(rawEntries).item(itemAttributes(partition, head(id), 1, "d-" + id, value, false)));
+            long[] current = {1};
+            return (rid, measured) -> {
+                long next = current[0] + 1;
+                Map<String, AttributeValue> headItem = itemAttributes(partition, head(id), next, "d-" + id, value, false);
+                headItem.put("deletedAt", n(System.currentTimeMillis()));
+                Map<String, AttributeValue> versionItem = new HashMap<>(headItem);
+                versionItem.put("sk", s(version(id, next)));
+                var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).transactItems(
+                        putHead(rawEntries, headItem, current[0]),
+                        putNew(rawEntries, versionItem),
+                        TransactWriteItem.builder().delete(d -> d.tableName(rawEntries).key(key(partition, "N#d-" + id))).build(),
+                        conditionOnCollection()));
+                current[0] = next;
+                record(stats, measured, "TransactWriteItems", r.consumedCapacity());
+                return 200;
+            };
+        };
+    }
+
+    /** POST of a collection: head, first version and name register in the collections table (with its index). */
+    Load.Workload transactCreateCollection(DynamoStats stats) {
+        String partition = collectionPartition();
+        return w -> (rid, measured) -> {
+            String id = newId("c");
+            var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).transactItems(
+                    putHead(rawCollections, itemAttributes(partition, head(id), 1, "c-" + id, null, true), 0),
+                    putNew(rawCollections, itemAttributes(partition, version(id, 1), 1, "c-" + id, null, true)),
+                    claimName(rawCollections, partition, "c-" + id, id)));
+            record(stats, measured, "TransactWriteItems", r.consumedCapacity());
+            return 200;
+        };
+    }
+}

@@ -1,0 +1,313 @@
+package dev.dynamini.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+
+/** report.md (for people) and report.json (for tools and for comparing runs). */
+final class ReportWriter {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ReportWriter() {
+    }
+
+    static String command(BenchOptions o) {
+        return "mvn -B -q -Pbench test-compile exec:exec -Dbench.args=\"" + o.asFlags() + "\"";
+    }
+
+    static void write(Benchmark.Results r) throws Exception {
+        Files.createDirectories(r.options().out());
+        Files.writeString(r.options().out().resolve("report.json"), JSON.writeValueAsString(json(r)), StandardCharsets.UTF_8);
+        Files.writeString(r.options().out().resolve("report.md"), markdown(r), StandardCharsets.UTF_8);
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "-" : Targets.f("%.3f", v);
+    }
+
+    private static String units(double v) {
+        return Targets.f("%.2f", v);
+    }
+
+    // ---- JSON -----------------------------------------------------------------------------------
+
+    static ObjectNode json(Benchmark.Results r) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("generatedAt", r.started().toString());
+        root.put("command", command(r.options()));
+        root.put("storage", r.storage());
+        root.put("totalSeconds", round(r.totalSeconds()));
+        ObjectNode machine = root.putObject("machine");
+        r.machine().forEach(machine::put);
+        ObjectNode opts = root.putObject("options");
+        opts.put("entries", r.options().entries());
+        opts.put("depth", r.options().depth());
+        opts.put("valueBytes", r.options().valueBytes());
+        opts.put("versionsLimit", r.options().versionsLimit());
+        opts.put("durationSeconds", r.options().duration().toMillis() / 1000.0);
+        opts.put("warmupSeconds", r.options().warmup().toMillis() / 1000.0);
+        opts.put("opsPerWorker", r.options().opsPerWorker());
+        ArrayNode levels = opts.putArray("concurrency");
+        r.options().concurrency().forEach(levels::add);
+        ObjectNode seeding = root.putObject("seeding");
+        seeding.put("requests", r.seedRequests());
+        seeding.put("seconds", round(r.seedSeconds()));
+
+        ArrayNode ops = root.putArray("operations");
+        for (int c : r.options().concurrency()) {
+            for (Benchmark.OpSpec op : r.ops()) {
+                Benchmark.Row row = r.row(op.id(), c);
+                ObjectNode n = rowJson(ops.addObject(), row);
+                ObjectNode floor = n.putObject("floor");
+                ArrayNode calls = floor.putArray("rawCalls");
+                op.floorCalls().forEach(calls::add);
+                double floorMs = Targets.floorMillis(r, op.floorCalls(), c);
+                floor.put("p50Ms", round(floorMs));
+                floor.put("ratioP50", round(row.phase().millisAt(50) / floorMs));
+                double rr = 0;
+                double rw = 0;
+                for (String call : op.floorCalls()) {
+                    rr += r.row(call, c).dynamo().readUnitsPerOp();
+                    rw += r.row(call, c).dynamo().writeUnitsPerOp();
+                }
+                floor.put("rawReadUnits", round(rr));
+                floor.put("rawWriteUnits", round(rw));
+            }
+        }
+        ArrayNode floors = root.putArray("floors");
+        for (int c : r.options().concurrency()) {
+            rowJson(floors.addObject(), r.row("health", c));
+            for (String raw : r.rawTitles().keySet()) {
+                ObjectNode n = rowJson(floors.addObject(), r.row(raw, c));
+                n.put("unsplitUnitsPerOp", round(r.row(raw, c).dynamo().unsplitUnitsPerOp()));
+            }
+        }
+        ArrayNode depth = root.putArray("historyDepth");
+        for (int c : r.options().concurrency()) {
+            Benchmark.Row s = r.row("listLatest", c);
+            Benchmark.Row d = r.row("listLatestDeep", c);
+            ObjectNode n = depth.addObject();
+            n.put("concurrency", c);
+            n.put("readUnitsDepth1", round(s.dynamo().readUnitsPerOp()));
+            n.put("readUnitsDepthN", round(d.dynamo().readUnitsPerOp()));
+            n.put("readUnitsRatio", round(d.dynamo().readUnitsPerOp() / s.dynamo().readUnitsPerOp()));
+            n.put("p50MsDepth1", round(s.phase().millisAt(50)));
+            n.put("p50MsDepthN", round(d.phase().millisAt(50)));
+            n.put("latencyRatioP50", round(d.phase().millisAt(50) / s.phase().millisAt(50)));
+        }
+        ArrayNode targets = root.putArray("targets");
+        for (Targets.Target t : Targets.evaluate(r)) {
+            ObjectNode n = targets.addObject();
+            n.put("name", t.name());
+            n.put("goal", t.goal());
+            n.put("figure", t.figure());
+            if (t.met() == null) {
+                n.putNull("met");
+            } else {
+                n.put("met", t.met());
+            }
+        }
+        if (r.startup() != null) {
+            ObjectNode s = root.putObject("startup");
+            s.put("method", r.startup().method());
+            s.put("jarBuilt", r.startup().jarBuilt());
+            s.put("jarOlderThanSources", r.startup().jarOlderThanSources());
+            s.put("medianSeconds", round(r.startup().medianSeconds()));
+            ArrayNode runs = s.putArray("runs");
+            for (StartupProbe.Run run : r.startup().runs()) {
+                runs.addObject().put("run", run.run()).put("freshData", run.freshData()).put("seconds", round(run.seconds()));
+            }
+        }
+        HeapWatch.Figures h = r.heap();
+        ObjectNode heap = root.putObject("heap");
+        heap.put("maxHeapMiB", round(h.maxHeapBytes() / Targets.MIB));
+        heap.put("peakUsedMiB", round(h.maxUsed() / Targets.MIB));
+        heap.put("peakLiveAfterGcMiB", round(h.maxAfterGc() / Targets.MIB));
+        heap.put("peakUsedAtMaxConcurrencyMiB", round(h.maxUsedUnderLoad() / Targets.MIB));
+        heap.put("peakLiveAfterGcAtMaxConcurrencyMiB", round(h.maxAfterGcUnderLoad() / Targets.MIB));
+        heap.put("collectors", h.collectors());
+        return root;
+    }
+
+    private static ObjectNode rowJson(ObjectNode n, Benchmark.Row row) {
+        Load.Phase p = row.phase();
+        DynamoStats d = row.dynamo();
+        n.put("id", row.id());
+        n.put("title", row.title());
+        n.put("kind", row.kind());
+        n.put("concurrency", p.concurrency());
+        n.put("count", p.count());
+        n.put("errors", p.errors());
+        n.put("seconds", round(p.seconds()));
+        n.put("ranOutOfWork", p.ranOut());
+        n.put("throughput", round(p.throughput()));
+        ObjectNode lat = n.putObject("latencyMs");
+        lat.put("p50", round(p.millisAt(50)));
+        lat.put("p95", round(p.millisAt(95)));
+        lat.put("p99", round(p.millisAt(99)));
+        lat.put("mean", round(p.meanMillis()));
+        lat.put("max", round(p.latency().getTotalCount() == 0 ? Double.NaN : p.latency().getMaxValue() / 1e6));
+        ObjectNode dyn = n.putObject("dynamodb");
+        dyn.put("operationsSeen", d.operations());
+        dyn.put("requestsPerOp", round(d.requestsPerOp()));
+        dyn.put("readUnitsPerOp", round(d.readUnitsPerOp()));
+        dyn.put("writeUnitsPerOp", round(d.writeUnitsPerOp()));
+        dyn.put("maxReadRequests", d.maxReadRequests());
+        dyn.put("maxWriteRequests", d.maxWriteRequests());
+        dyn.put("countMismatches", d.countMismatches());
+        ObjectNode calls = dyn.putObject("calls");
+        d.signatures().forEach(calls::put);
+        ObjectNode statuses = dyn.putObject("statuses");
+        d.statuses().forEach((k, v) -> statuses.put(Integer.toString(k), v));
+        return n;
+    }
+
+    private static double round(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return -1;
+        }
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    // ---- Markdown -------------------------------------------------------------------------------
+
+    static String markdown(Benchmark.Results r) {
+        StringBuilder md = new StringBuilder();
+        BenchOptions o = r.options();
+        md.append("# dynamini benchmark report\n\n");
+        md.append("- Generated: ").append(r.started()).append(Targets.f(" (run took %.0f s)", r.totalSeconds())).append('\n');
+        md.append("- Command: `").append(command(o)).append("`\n");
+        md.append("- Server: dynamini started in the benchmark JVM (`Dynamini.start`), DynamoDB Local 3.3.1 in the same JVM: ")
+                .append(r.storage()).append('\n');
+        md.append("- Client: JDK HttpClient, HTTP/1.1 keep-alive, 127.0.0.1; closed loop (each worker sends its next request when the last answered); ")
+                .append(o.timed() ? Targets.f("%.1f s warm-up then %.1f s measured per row", o.warmup().toMillis() / 1000.0, o.duration().toMillis() / 1000.0)
+                        : o.warmupOpsPerWorker() + " warm-up then " + o.opsPerWorker() + " measured operations per worker")
+                .append("; latency from HdrHistogram (3 significant digits)\n");
+        md.append("- Data: ").append(o.entries()).append(" entries x 1 version (shallow), ").append(o.entries()).append(" entries x ")
+                .append(o.depth()).append(" versions (deep); values ~").append(o.valueBytes()).append(" bytes of JSON; seeded over HTTP with ")
+                .append(r.seedRequests()).append(Targets.f(" requests in %.1f s", r.seedSeconds())).append('\n');
+        md.append("- Machine: ");
+        r.machine().forEach((k, v) -> md.append(k).append(": ").append(v.isBlank() ? "-" : v).append("; "));
+        md.append("\n\n");
+
+        md.append("## Targets\n\n| target | goal | figure | met |\n|---|---|---|---|\n");
+        for (Targets.Target t : Targets.evaluate(r)) {
+            md.append("| ").append(t.name()).append(" | ").append(t.goal()).append(" | ").append(t.figure()).append(" | ")
+                    .append(t.met() == null ? "not measured" : t.met() ? "**met**" : "**not met**").append(" |\n");
+        }
+
+        md.append("\n## Operations\n\n");
+        md.append("DynamoDB figures are what DynamoDB answered (ConsumedCapacity), as the server accounted them per HTTP request "
+                + "(`RequestRecord.dynamo()`); the calls are what the server sent, seen by a pass-through client. "
+                + "Floor = p50 of GET /health + p50 of each raw SDK call the operation makes, at the same concurrency.\n\n");
+        for (int c : o.concurrency()) {
+            md.append("### Concurrency ").append(c).append("\n\n");
+            md.append("| operation | ops/s | p50 ms | p95 ms | p99 ms | DynamoDB req/op | RCU/op | WCU/op | DynamoDB calls | floor p50 ms | p50 / floor | errors |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
+            for (Benchmark.OpSpec op : r.ops()) {
+                Benchmark.Row row = r.row(op.id(), c);
+                Load.Phase p = row.phase();
+                DynamoStats d = row.dynamo();
+                double floor = Targets.floorMillis(r, op.floorCalls(), c);
+                md.append("| ").append(op.title()).append(" | ").append(Targets.f("%.0f", p.throughput()))
+                        .append(" | ").append(ms(p.millisAt(50))).append(" | ").append(ms(p.millisAt(95))).append(" | ").append(ms(p.millisAt(99)))
+                        .append(" | ").append(units(d.requestsPerOp())).append(" | ").append(units(d.readUnitsPerOp()))
+                        .append(" | ").append(units(d.writeUnitsPerOp())).append(" | ").append(d.signature())
+                        .append(" | ").append(ms(floor)).append(" | ").append(Targets.f("%.2f", p.millisAt(50) / floor))
+                        .append(" | ").append(p.errors()).append(p.ranOut() ? " (ran out of entries)" : "").append(" |\n");
+            }
+            md.append('\n');
+        }
+
+        md.append("## Floors\n\nRaw calls use the benchmark's own SDK calls on the same in-process DynamoDB Local, with "
+                + "ReturnConsumedCapacity INDEXES (reads on the server's tables and items, writes on raw tables of the same shape).\n\n");
+        for (int c : o.concurrency()) {
+            md.append("### Concurrency ").append(c).append("\n\n");
+            md.append("| floor | ops/s | p50 ms | p95 ms | p99 ms | RCU/call | WCU/call |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            Benchmark.Row health = r.row("health", c);
+            md.append(floorLine(health));
+            for (String raw : r.rawTitles().keySet()) {
+                md.append(floorLine(r.row(raw, c)));
+            }
+            md.append('\n');
+        }
+
+        md.append("## History depth\n\nListing the latest of ").append(o.entries()).append(" entries with 1 version each against ")
+                .append(o.entries()).append(" entries with ").append(o.depth()).append(" versions each.\n\n");
+        md.append("| concurrency | RCU depth 1 | RCU depth ").append(o.depth()).append(" | RCU ratio | p50 ms depth 1 | p50 ms depth ")
+                .append(o.depth()).append(" | latency ratio |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int c : o.concurrency()) {
+            Benchmark.Row s = r.row("listLatest", c);
+            Benchmark.Row d = r.row("listLatestDeep", c);
+            md.append("| ").append(c).append(" | ").append(units(s.dynamo().readUnitsPerOp())).append(" | ")
+                    .append(units(d.dynamo().readUnitsPerOp())).append(" | ")
+                    .append(Targets.f("%.3f", d.dynamo().readUnitsPerOp() / s.dynamo().readUnitsPerOp())).append(" | ")
+                    .append(ms(s.phase().millisAt(50))).append(" | ").append(ms(d.phase().millisAt(50))).append(" | ")
+                    .append(Targets.f("%.2f", d.phase().millisAt(50) / s.phase().millisAt(50))).append(" |\n");
+        }
+
+        md.append("\n## Start-up\n\n");
+        if (r.startup() == null) {
+            md.append("Not measured (`--startup-runs 0`).\n");
+        } else {
+            StartupProbe.Result s = r.startup();
+            md.append("Method: ").append(s.method()).append(". Time from launch to the first `200` from `/health`.");
+            if (s.jar() != null) {
+                md.append(" Jar built ").append(s.jarBuilt()).append(s.jarOlderThanSources()
+                        ? " (**older than some files under src/main**: rebuild with `mvn -B -q -DskipTests package` to measure the current code)" : "");
+            }
+            md.append("\n\n| run | data | seconds |\n|---:|---|---:|\n");
+            for (StartupProbe.Run run : s.runs()) {
+                md.append("| ").append(run.run()).append(" | ").append(run.freshData() ? "empty (tables created)" : "existing (restart)")
+                        .append(" | ").append(Targets.f("%.2f", run.seconds())).append(" |\n");
+            }
+        }
+
+        HeapWatch.Figures h = r.heap();
+        md.append("\n## Heap\n\nOne JVM holds the server, DynamoDB Local and the load generator. Sampled every 20 ms.\n\n");
+        md.append(Targets.f("- Max heap (-Xmx): %.0f MiB; collectors: %s%n", h.maxHeapBytes() / Targets.MIB, h.collectors()));
+        md.append(Targets.f("- At concurrency %d: peak used %.0f MiB, peak live after GC %.0f MiB%n", o.maxConcurrency(),
+                h.maxUsedUnderLoad() / Targets.MIB, h.maxAfterGcUnderLoad() / Targets.MIB));
+        md.append(Targets.f("- Whole run: peak used %.0f MiB, peak live after GC %.0f MiB%n", h.maxUsed() / Targets.MIB, h.maxAfterGc() / Targets.MIB));
+
+        List<String> problems = new java.util.ArrayList<>();
+        for (Benchmark.Row row : r.rows().values()) {
+            if (row.phase().errors() > 0) {
+                problems.add(row.phase().id() + ": " + row.phase().errors() + " non-2xx answers, first " + row.phase().firstError()
+                        + "; statuses " + row.dynamo().statuses());
+            }
+            if (row.dynamo().countMismatches() > 0) {
+                problems.add(row.phase().id() + ": " + row.dynamo().countMismatches()
+                        + " requests where the server's DynamoDB request count differs from the calls seen");
+            }
+        }
+        if (!problems.isEmpty()) {
+            md.append("\n## Problems seen\n\n");
+            problems.forEach(p -> md.append("- ").append(p).append('\n'));
+        }
+        return md.toString();
+    }
+
+    private static String floorLine(Benchmark.Row row) {
+        Load.Phase p = row.phase();
+        DynamoStats d = row.dynamo();
+        return "| " + row.title() + " | " + Targets.f("%.0f", p.throughput()) + " | " + ms(p.millisAt(50)) + " | " + ms(p.millisAt(95))
+                + " | " + ms(p.millisAt(99)) + " | " + units(d.readUnitsPerOp()) + " | " + units(d.writeUnitsPerOp()) + " |\n";
+    }
+
+    /** A few lines for the console. */
+    static String summary(Benchmark.Results r) {
+        StringBuilder s = new StringBuilder("\nTargets:\n");
+        for (Targets.Target t : Targets.evaluate(r)) {
+            s.append(t.met() == null ? "  [ -- ] " : t.met() ? "  [ met ] " : "  [ NOT ] ").append(t.name()).append(" ").append(t.goal())
+                    .append(": ").append(t.figure()).append('\n');
+        }
+        return s.toString();
+    }
+
+}
