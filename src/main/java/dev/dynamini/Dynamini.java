@@ -13,6 +13,7 @@ import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.IdGenerator;
 import dev.dynamini.store.VersionedItems;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,7 @@ public final class Dynamini implements AutoCloseable {
     private final DynamoConnection dynamo;
     private final HttpServer http;
     private final Metrics metrics;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Dynamini(DynamoConnection dynamo, HttpServer http, Metrics metrics) {
         this.dynamo = dynamo;
@@ -66,6 +68,9 @@ public final class Dynamini implements AutoCloseable {
     /** Graceful: stop taking requests, finish those in flight, then shut DynamoDB (Local) down. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         try {
             http.stop();
         } finally {

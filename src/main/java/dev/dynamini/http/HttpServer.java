@@ -5,14 +5,19 @@ import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.VersionedItems;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
+import io.javalin.util.JavalinException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The HTTP face of dynamini: Javalin with the API, operations routes, errors, CORS and logging. */
 public final class HttpServer {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     /** Response headers a browser client may read. */
     private static final List<String> EXPOSED = List.of("ETag", "Link", "X-Next-Cursor", "X-Request-Id", "Retry-After");
     /** How long a browser may cache a preflight answer. */
@@ -20,6 +25,8 @@ public final class HttpServer {
 
     private final Javalin javalin;
     private final RouteTable routes = new RouteTable();
+    private final Duration shutdownGrace;
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
     public record Settings(int port, int maxBodyBytes, List<String> corsOrigins, Duration shutdownGrace) {
     }
@@ -30,6 +37,7 @@ public final class HttpServer {
 
     public HttpServer(Settings settings, ApiKeys keys, VersionedItems collections, VersionedItems entries,
                       Metrics metrics, BooleanSupplier ready, Consumer<RequestRecord> requestObserver) {
+        this.shutdownGrace = settings.shutdownGrace();
         JsonOut json = new JsonOut();
         Authentication authentication = new Authentication(keys);
         AccessLog accessLog = new AccessLog(metrics, requestObserver);
@@ -71,7 +79,7 @@ public final class HttpServer {
             // wrong method a 405) with or without a key, and metrics know the route of every 401/403
             config.routes.beforeMatched("/api/*", authentication::check);
             errors.register(config.routes);
-            new OperationsRoutes(metrics, ready).register(config.routes);
+            new OperationsRoutes(metrics, ready, json).register(config.routes);
             ItemRoutes collectionRoutes = new ItemRoutes(collections, json);
             collectionRoutes.registerApplicationList(config.routes);
             collectionRoutes.register(config.routes, Resource.COLLECTIONS);
@@ -95,6 +103,15 @@ public final class HttpServer {
 
     /** Stops accepting, lets in-flight requests finish (up to the grace period), then returns. */
     public void stop() {
-        javalin.stop();
+        if (stopped.getAndSet(true)) {
+            return;
+        }
+        try {
+            javalin.stop();
+        } catch (JavalinException e) {
+            // Jetty gave up waiting after the grace period and closed the remaining connections
+            LOG.warn("requests still running after SHUTDOWN_GRACE_MS ({} ms) were cut off: {}",
+                    shutdownGrace.toMillis(), e.getCause() == null ? e.toString() : e.getCause().toString());
+        }
     }
 }

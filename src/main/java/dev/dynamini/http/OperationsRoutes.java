@@ -5,39 +5,61 @@ import io.javalin.config.RoutesConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** For operators: liveness, readiness, Prometheus metrics, and the OpenAPI document. No key needed. */
 final class OperationsRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(OperationsRoutes.class);
+    private static final byte[] UP = "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] READY = "{\"status\":\"ready\"}".getBytes(StandardCharsets.UTF_8);
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
     private final Metrics metrics;
     private final BooleanSupplier ready;
+    private final JsonOut json;
     private final byte[] openApi;
 
-    OperationsRoutes(Metrics metrics, BooleanSupplier ready) {
+    OperationsRoutes(Metrics metrics, BooleanSupplier ready, JsonOut json) {
         this.metrics = metrics;
         this.ready = ready;
+        this.json = json;
         this.openApi = resource("/openapi.json");
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/health", ctx -> Bodies.send(ctx, "{\"status\":\"up\"}".getBytes()));
+        routes.get("/health", ctx -> Bodies.send(ctx, UP));
         routes.get("/ready", ctx -> {
-            boolean ok;
-            try {
-                ok = ready.getAsBoolean();
-            } catch (RuntimeException e) {
-                ok = false;
+            String problem = readinessProblem();
+            if (problem == null) {
+                Bodies.send(ctx, READY);
+            } else {
+                ctx.status(503);
+                Bodies.send(ctx, json.error(new ApiError(503, "unavailable", "DynamoDB or its tables are not reachable")));
             }
-            ctx.status(ok ? 200 : 503);
-            Bodies.send(ctx, (ok ? "{\"status\":\"ready\"}" : "{\"error\":\"unavailable\",\"message\":\"DynamoDB or its tables are not reachable\"}").getBytes());
         });
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
         routes.get("/openapi.json", ctx -> Bodies.send(ctx, openApi));
+    }
+
+    /** Null when ready; otherwise what is wrong, for the log (an orchestrator polls, so only at debug). */
+    private String readinessProblem() {
+        try {
+            return ready.getAsBoolean() ? null : "a table is missing or not ACTIVE";
+        } catch (RuntimeException e) {
+            LOG.debug("not ready: {}", e.toString());
+            return e.getClass().getSimpleName();
+        }
     }
 
     private static byte[] resource(String name) {
         try (InputStream in = OperationsRoutes.class.getResourceAsStream(name)) {
-            return in == null ? "{}".getBytes() : in.readAllBytes();
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the classpath; the build is broken");
+            }
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

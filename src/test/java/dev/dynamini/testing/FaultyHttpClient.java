@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -17,7 +19,8 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * Wraps the SDK's HTTP client to answer chosen DynamoDB operations the way DynamoDB does when it
  * throttles: HTTP 400 with ProvisionedThroughputExceededException, without the request reaching
  * DynamoDB. The SDK sees a real throttling response, so its own retries and backoff run as in
- * production. Counts the attempts that reach the wire, per operation.
+ * production. Can also hold chosen operations until released, to keep requests in flight. Counts
+ * the attempts that reach the wire, per operation.
  */
 public final class FaultyHttpClient implements SdkHttpClient {
     private static final String THROTTLED = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
@@ -26,6 +29,9 @@ public final class FaultyHttpClient implements SdkHttpClient {
     private final SdkHttpClient delegate;
     private volatile Set<String> throttled = Set.of();
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+    private volatile Set<String> held = Set.of();
+    private volatile CountDownLatch release = new CountDownLatch(0);
+    private final AtomicInteger waiting = new AtomicInteger();
 
     public FaultyHttpClient(SdkHttpClient delegate) {
         this.delegate = delegate;
@@ -34,6 +40,23 @@ public final class FaultyHttpClient implements SdkHttpClient {
     /** From now on every attempt of these operations (e.g. "GetItem") is throttled; none: stop throttling. */
     public void throttle(String... operations) {
         throttled = Set.of(operations);
+    }
+
+    /** From now on attempts of these operations wait (before reaching DynamoDB) until {@link #release()}. */
+    public void hold(String... operations) {
+        release = new CountDownLatch(1);
+        held = Set.of(operations);
+    }
+
+    /** Lets every held attempt go on to DynamoDB, and holds no more. */
+    public void release() {
+        held = Set.of();
+        release.countDown();
+    }
+
+    /** Attempts waiting in {@link #hold} right now. */
+    public int waiting() {
+        return waiting.get();
     }
 
     /** Attempts of this operation sent so far (throttled ones included). */
@@ -47,6 +70,9 @@ public final class FaultyHttpClient implements SdkHttpClient {
         String target = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("");
         String operation = target.substring(target.indexOf('.') + 1);
         attempts.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
+        if (held.contains(operation)) {
+            awaitRelease();
+        }
         if (!throttled.contains(operation)) {
             return delegate.prepareRequest(request);
         }
@@ -68,6 +94,19 @@ public final class FaultyHttpClient implements SdkHttpClient {
             public void abort() {
             }
         };
+    }
+
+    private void awaitRelease() {
+        waiting.incrementAndGet();
+        try {
+            if (!release.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("a held DynamoDB request was never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            waiting.decrementAndGet();
+        }
     }
 
     @Override

@@ -1,0 +1,137 @@
+package dev.dynamini;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.dynamini.testing.Http;
+import dev.dynamini.testing.Http.Response;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server as operators run it: {@code dev.dynamini.Main} in a JVM of its own, configured by
+ * environment variables, on embedded DynamoDB Local with its data on disk, stopped by SIGTERM.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class MainProcessTest {
+    private static final String KEY = "process-test-key-0123";
+    private static final String API_KEYS = "[{\"application\":\"ops\",\"key\":\"" + KEY + "\"}]";
+    private static final String VALUE_MARKER = "do-not-log-this-value-4711";
+    private static final String USER = "user-name-not-logged";
+
+    @Test
+    void sigtermStopsCleanlyKeepsTheDataAndTheLogsHoldNoKeysOrValues(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        int port = freePort();
+        Map<String, String> env = Map.of("PORT", Integer.toString(port), "DATA_DIR", data.toString(),
+                "API_KEYS", API_KEYS, "DEBUG", "true");
+        Http app = new Http("http://127.0.0.1:" + port).with("x-api-key", KEY);
+        String c;
+
+        try (Child first = Child.start(env, dir.resolve("first.log"))) {
+            first.awaitLog("dynamini listening on port " + port);
+            Response created = app.with("X-Request-Id", "trace-abc-1").post("/api/user/" + USER + "/collection", "{\"name\":\"kept\"}");
+            assertEquals(201, created.status(), created.toString());
+            assertEquals("trace-abc-1", created.header("X-Request-Id"), "a sensible request id is echoed");
+            c = created.json().path("meta").path("collection").asText();
+            Response entry = app.post("/api/user/" + USER + "/collection/" + c + "/entry", "{\"name\":\"e\",\"value\":{\"v\":\"" + VALUE_MARKER + "\"}}");
+            assertEquals(201, entry.status(), entry.toString());
+            assertEquals(401, new Http("http://127.0.0.1:" + port).with("x-api-key", "wrong-" + KEY).get("/api/collection").status());
+
+            first.process().destroy(); // SIGTERM
+            assertTrue(first.process().waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
+            assertEquals(143, first.process().exitValue(), "the exit status of a JVM ended by SIGTERM");
+            String log = first.log();
+            assertTrue(log.contains("shutting down"), log);
+            assertTrue(log.contains("embedded DynamoDB Local shut down"), log);
+            assertTrue(log.contains("INFO Main - stopped"), log);
+
+            assertTrue(log.contains("id=trace-abc-1 app=ops method=POST route=/api/user/{user}/collection status=201 ms="), log);
+            assertTrue(log.lines().anyMatch(l -> l.contains("route=/api/collection status=401") && l.contains("app=-")), log);
+            assertTrue(log.lines().anyMatch(l -> l.contains("route=/api/user/{user}/collection/{collection}/entry status=201")
+                    && l.matches(".* dynamodb=\\d+ rcu=[0-9.]+ wcu=[1-9][0-9.]*$")), "DynamoDB capacity per request: " + log);
+            assertFalse(log.contains(KEY), "API keys are never logged");
+            assertFalse(log.contains(VALUE_MARKER), "entry values are never logged, even with DEBUG=true");
+            assertFalse(log.contains(USER), "paths (user ids) are logged as route templates");
+        }
+
+        try (Child second = Child.start(env, dir.resolve("second.log"))) {
+            second.awaitLog("dynamini listening on port " + port);
+            Response kept = app.get("/api/user/" + USER + "/collection/" + c + "/entry");
+            assertEquals(200, kept.status(), kept.toString());
+            assertEquals(VALUE_MARKER, kept.json().get(0).path("value").path("v").asText(), "the data survived the restart");
+            second.process().destroy();
+            assertTrue(second.process().waitFor(60, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aBadSettingStopsStartUpWithOneLineNamingIt(@TempDir Path dir) throws Exception {
+        try (Child child = Child.start(Map.of("PORT", "eighty", "API_KEYS", API_KEYS, "DATA_DIR", dir.toString()), dir.resolve("bad.log"))) {
+            assertTrue(child.process().waitFor(60, TimeUnit.SECONDS));
+            assertEquals(2, child.process().exitValue());
+            String log = child.log().strip();
+            assertEquals(1, log.lines().count(), log);
+            assertTrue(log.startsWith("dynamini: cannot start: PORT"), log);
+        }
+    }
+
+    /** A JVM running Main with the test's classpath, its output going to a file. */
+    private record Child(Process process, Path logFile) implements AutoCloseable {
+        static Child start(Map<String, String> env, Path log) throws IOException {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder builder = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+            for (String inherited : List.of("AWS_REGION", "DYNAMODB_ENDPOINT", "API_KEYS_FILE", "TABLE_NAME_COLLECTIONS", "TABLE_NAME_ENTRIES")) {
+                builder.environment().remove(inherited);
+            }
+            builder.environment().putAll(env);
+            builder.redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.directory(log.getParent().toFile());
+            return new Child(builder.start(), log);
+        }
+
+        String log() throws IOException {
+            File file = logFile.toFile();
+            return file.exists() ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
+        }
+
+        void awaitLog(String text) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!log().contains(text)) {
+                if (!process.isAlive()) {
+                    fail("the server exited with " + process.exitValue() + ": " + log());
+                }
+                if (System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    fail("no '" + text + "' within a minute: " + log());
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        /** A test that failed half-way must not leave a server running. */
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
