@@ -268,7 +268,8 @@ public final class DynamoItemRepository implements ItemRepository {
 
     /**
      * Which condition failed decides the answer: a missing parent wins (404), then a changed head
-     * (re-read), then a taken name (409). A conflict with a concurrent transaction is retried.
+     * (re-read), then a taken name (409). A conflict with a concurrent transaction is retried;
+     * anything else (throttling) is not a rejection and goes up as it came.
      */
     private static CommitRejectedException rejection(TransactionCanceledException cancelled, List<Reason> reasonAt) {
         List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();
@@ -285,8 +286,12 @@ public final class DynamoItemRepository implements ItemRepository {
                 if (worst == null || reason.ordinal() > worst.ordinal()) {
                     worst = reason;
                 }
-            } else if (code != null && !"None".equals(code)) {
+            } else if ("TransactionConflict".equals(code)) {
                 conflict = true;
+            } else if (code != null && !"None".equals(code)) {
+                // throttling or a validation error: not a race, so not retried here; the HTTP
+                // layer answers it (429 for throttling)
+                throw cancelled;
             }
         }
         if (worst == null) {
