@@ -101,11 +101,10 @@ final class ErrorResponses {
                 || (e instanceof DynamoDbException d && d.isThrottlingException())) {
             return true;
         }
-        // a transaction cancelled only because DynamoDB throttled one of its items
+        // a transaction DynamoDB cancelled because it throttled one of its items (other items'
+        // conditions may have failed as well: a retry will tell)
         return e instanceof TransactionCanceledException cancelled && cancelled.hasCancellationReasons()
-                && cancelled.cancellationReasons().stream().anyMatch(r -> "ThrottlingError".equals(r.code()))
-                && cancelled.cancellationReasons().stream().allMatch(r -> r.code() == null
-                        || "None".equals(r.code()) || "ThrottlingError".equals(r.code()));
+                && cancelled.cancellationReasons().stream().anyMatch(r -> "ThrottlingError".equals(r.code()));
     }
 
     private static boolean clientGoneOrBodyBroken(Throwable e) {

@@ -50,6 +50,7 @@ class ThrottlingTest {
     @AfterEach
     void stopThrottling() {
         faulty.throttle();
+        faulty.cancelTransactionsAsThrottled(false);
     }
 
     @Test
@@ -87,6 +88,23 @@ class ThrottlingTest {
         assertEquals(1, app.get(entries).json().size(), "no entry was created");
         Response retried = app.post(entries, "{\"name\":\"f\",\"value\":{\"v\":1}}");
         assertEquals(201, retried.status(), "the same write succeeds once DynamoDB accepts it: " + retried);
+    }
+
+    @Test
+    void aTransactionCancelledBecauseDynamoDbThrottledIs429() {
+        Http app = server.appA();
+        String c = create(app, "/api/user/t/collection", "{\"name\":\"cancelled\"}", "collection");
+        String entries = "/api/user/t/collection/" + c + "/entry";
+        faulty.cancelTransactionsAsThrottled(true);
+        int before = faulty.attempts("TransactWriteItems");
+
+        assertThrottled(app.post(entries, "{\"name\":\"e\",\"value\":{\"v\":1}}"));
+        assertThrottled(app.put("/api/user/t/collection/" + c, "{\"name\":\"renamed\"}"));
+        assertEquals(2, faulty.attempts("TransactWriteItems") - before, "not retried as if it were a race with another writer");
+
+        faulty.cancelTransactionsAsThrottled(false);
+        assertEquals(0, app.get(entries).json().size());
+        assertEquals("cancelled", app.get("/api/user/t/collection/" + c).json().get(0).path("name").asText());
     }
 
     @Test

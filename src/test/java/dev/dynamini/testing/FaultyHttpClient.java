@@ -27,7 +27,13 @@ public final class FaultyHttpClient implements SdkHttpClient {
             + "\"message\":\"The level of configured provisioned throughput for the table was exceeded.\"}";
 
     private final SdkHttpClient delegate;
+    private static final String TRANSACTION_THROTTLED = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
+            + "\"message\":\"Transaction cancelled, please refer cancellation reasons for specific reasons [None, ThrottlingError]\","
+            + "\"CancellationReasons\":[{\"Code\":\"None\"},{\"Code\":\"ThrottlingError\","
+            + "\"Message\":\"Throughput exceeds the current capacity of your table or index.\"}]}";
+
     private volatile Set<String> throttled = Set.of();
+    private volatile boolean cancelTransactions;
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     private volatile Set<String> held = Set.of();
     private volatile CountDownLatch release = new CountDownLatch(0);
@@ -40,6 +46,15 @@ public final class FaultyHttpClient implements SdkHttpClient {
     /** From now on every attempt of these operations (e.g. "GetItem") is throttled; none: stop throttling. */
     public void throttle(String... operations) {
         throttled = Set.of(operations);
+    }
+
+    /**
+     * From now on TransactWriteItems is cancelled the way DynamoDB cancels a transaction when it
+     * throttles one of its items: TransactionCanceledException with a ThrottlingError reason,
+     * which the SDK does not retry. False: stop.
+     */
+    public void cancelTransactionsAsThrottled(boolean on) {
+        cancelTransactions = on;
     }
 
     /** From now on attempts of these operations wait (before reaching DynamoDB) until {@link #release()}. */
@@ -73,10 +88,11 @@ public final class FaultyHttpClient implements SdkHttpClient {
         if (held.contains(operation)) {
             awaitRelease();
         }
-        if (!throttled.contains(operation)) {
+        boolean cancel = cancelTransactions && operation.equals("TransactWriteItems");
+        if (!throttled.contains(operation) && !cancel) {
             return delegate.prepareRequest(request);
         }
-        byte[] body = THROTTLED.getBytes(StandardCharsets.UTF_8);
+        byte[] body = (cancel ? TRANSACTION_THROTTLED : THROTTLED).getBytes(StandardCharsets.UTF_8);
         return new ExecutableHttpRequest() {
             @Override
             public HttpExecuteResponse call() {
