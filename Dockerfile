@@ -14,7 +14,7 @@ WORKDIR /build
 COPY pom.xml .
 COPY src ./src
 # the cache mount keeps ~/.m2 between builds; tests run in CI, not in the image build
-RUN --mount=type=cache,target=/root/.m2 mvn -B -q -DskipTests package
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q -Dmaven.test.skip=true package
 
 # Temurin's JRE images are glibc-based (Ubuntu): DynamoDB Local's bundled SQLite library needs
 # glibc, so an Alpine (musl) image would fail in embedded mode.

@@ -88,6 +88,19 @@ class MainProcessTest {
         }
     }
 
+    @Test
+    void aDynamoDbOutOfReachAtStartUpIsOneLineAndExit1(@TempDir Path dir) throws Exception {
+        Map<String, String> env = Map.of("PORT", Integer.toString(freePort()), "API_KEYS", API_KEYS,
+                "DYNAMODB_ENDPOINT", "http://127.0.0.1:" + freePort(), "DYNAMODB_TIMEOUT_MS", "2000");
+        try (Child child = Child.start(env, dir.resolve("unreachable.log"))) {
+            assertTrue(child.process().waitFor(60, TimeUnit.SECONDS), "gave up instead of hanging");
+            assertEquals(1, child.process().exitValue());
+            String log = child.log();
+            assertTrue(log.lines().anyMatch(l -> l.startsWith("dynamini: cannot start: ") && l.contains("127.0.0.1")), log);
+            assertFalse(log.contains("\tat "), "no stack trace: " + log);
+        }
+    }
+
     /** A JVM running Main with the test's classpath, its output going to a file. */
     private record Child(Process process, Path logFile) implements AutoCloseable {
         static Child start(Map<String, String> env, Path log) throws IOException {
