@@ -16,11 +16,18 @@ final class OperationsRoutes {
     private static final byte[] UP = "{\"status\":\"up\"}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] READY = "{\"status\":\"ready\"}".getBytes(StandardCharsets.UTF_8);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /**
+     * How long one readiness answer is reused. Load balancers and orchestrators probe every
+     * instance often, and DescribeTable is a control-plane call with a low rate limit in AWS.
+     */
+    private static final long READY_TTL_NANOS = 1_000_000_000L;
 
     private final Metrics metrics;
     private final BooleanSupplier ready;
     private final JsonOut json;
     private final byte[] openApi;
+    private volatile long checkedAt;
+    private volatile String lastProblem = "not checked yet";
 
     OperationsRoutes(Metrics metrics, BooleanSupplier ready, JsonOut json) {
         this.metrics = metrics;
@@ -46,12 +53,22 @@ final class OperationsRoutes {
 
     /** Null when ready; otherwise what is wrong, for the log (an orchestrator polls, so only at debug). */
     private String readinessProblem() {
-        try {
-            return ready.getAsBoolean() ? null : "a table is missing or not ACTIVE";
-        } catch (RuntimeException e) {
-            LOG.debug("not ready: {}", e.toString());
-            return e.getClass().getSimpleName();
+        long now = System.nanoTime();
+        if (checkedAt != 0 && now - checkedAt < READY_TTL_NANOS) {
+            return lastProblem;
         }
+        String problem;
+        try {
+            problem = ready.getAsBoolean() ? null : "a table is missing or not ACTIVE";
+        } catch (RuntimeException e) {
+            problem = e.toString();
+        }
+        if (problem != null) {
+            LOG.debug("not ready: {}", problem);
+        }
+        lastProblem = problem;
+        checkedAt = System.nanoTime();
+        return problem;
     }
 
     private static byte[] resource(String name) {
