@@ -20,6 +20,7 @@ public record BenchOptions(
         Duration duration,
         int opsPerWorker,
         int warmupOpsPerWorker,
+        int rounds,
         Duration globalWarmup,
         List<Integer> concurrency,
         int seedConcurrency,
@@ -43,10 +44,12 @@ public record BenchOptions(
               --depth N              versions per entry of the deep collection (default 50)
               --value-bytes N        approximate size of an entry's JSON value (default 512)
               --versions-limit N     page size of the versions page operation (default 10)
-              --duration S           measured seconds per operation and concurrency (default 2)
+              --duration S           measured seconds per operation and concurrency (default 1.5)
               --warmup S             unmeasured seconds before each (default 0.5)
               --ops N                instead of durations: N measured operations per worker (default 0 = timed)
               --warmup-ops N         with --ops: unmeasured operations per worker first (default 3)
+              --rounds N             timed runs are split into N interleaved slices, so that every operation and
+                                     its floors see the same moments of the machine (default 3)
               --global-warmup S      mixed warm-up after seeding, before any measurement (default 3)
               --concurrency LIST     comma-separated client concurrencies (default 1,16)
               --seed-concurrency N   parallel HTTP clients while seeding (default 8)
@@ -99,9 +102,10 @@ public record BenchOptions(
                 r.integer("value-bytes", 512, 16, 200_000),
                 r.integer("versions-limit", 10, 1, 1000),
                 r.seconds("warmup", 0.5),
-                r.seconds("duration", 2),
+                r.seconds("duration", 1.5),
                 r.integer("ops", 0, 0, 1_000_000),
                 r.integer("warmup-ops", 3, 0, 1_000_000),
+                r.integer("rounds", 3, 1, 100),
                 r.seconds("global-warmup", 3),
                 r.integers("concurrency", "1,16"),
                 r.integer("seed-concurrency", 8, 1, 256),
@@ -121,6 +125,17 @@ public record BenchOptions(
         return opsPerWorker == 0;
     }
 
+    /** How one slice of one row is run. */
+    public Load.Timing slice() {
+        return timed()
+                ? new Load.Timing(warmup.dividedBy(rounds), duration.dividedBy(rounds), 0, 0)
+                : new Load.Timing(Duration.ZERO, Duration.ZERO, opsPerWorker, warmupOpsPerWorker);
+    }
+
+    public int slices() {
+        return timed() ? rounds : 1;
+    }
+
     public int maxConcurrency() {
         return concurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
     }
@@ -130,6 +145,7 @@ public record BenchOptions(
         return "--entries " + entries + " --depth " + depth + " --value-bytes " + valueBytes
                 + " --versions-limit " + versionsLimit
                 + (timed() ? " --duration " + seconds(duration) + " --warmup " + seconds(warmup)
+                        + " --rounds " + rounds
                         : " --ops " + opsPerWorker + " --warmup-ops " + warmupOpsPerWorker)
                 + " --global-warmup " + seconds(globalWarmup)
                 + " --concurrency " + String.join(",", concurrency.stream().map(String::valueOf).toList())

@@ -40,8 +40,17 @@ public final class Benchmark {
     record Row(String id, String title, String kind, Load.Phase phase, DynamoStats dynamo) {
     }
 
-    /** How an HTTP operation's floor is made: GET /health plus these raw calls. */
-    record OpSpec(String id, String title, boolean change, List<String> floorCalls, Load.Workload workload) {
+    /** An HTTP operation; its floor is GET /health plus these raw calls. */
+    record OpSpec(String id, String title, boolean change, List<String> floorCalls, Load.Workload workload, Prepare prepare) {
+        OpSpec(String id, String title, boolean change, List<String> floorCalls, Load.Workload workload) {
+            this(id, title, change, floorCalls, workload, null);
+        }
+    }
+
+    /** Work before a slice of an operation, unmeasured (e.g. entries for DELETE to delete). */
+    interface Prepare {
+        /** {@code sofar}: the slices of this operation at this concurrency measured so far, or null. */
+        void before(int concurrency, Load.Timing slice, Load.Phase sofar) throws Exception;
     }
 
     /** Everything a run found; {@link ReportWriter} turns it into report.md and report.json. */
@@ -157,8 +166,8 @@ public final class Benchmark {
             ops = operations(options, http, seed);
 
             if (options.timed() && !options.globalWarmup().isZero()) {
-                BenchOptions warm = withTiming(options, java.time.Duration.ZERO, options.globalWarmup());
-                Load.run("globalwarmup", Math.min(4, options.maxConcurrency()), warm, mixedReads(ops));
+                Load.run("globalwarmup", Math.min(4, options.maxConcurrency()),
+                        new Load.Timing(java.time.Duration.ZERO, options.globalWarmup(), 0, 0), mixedReads(ops));
                 log("warmed up");
             }
 
@@ -184,20 +193,41 @@ public final class Benchmark {
             rawTitles.put("rawTxDeleteEntry", "TransactWriteItems: Put head + Put version + Delete name + ConditionCheck");
             rawTitles.put("rawTxCreateCollection", "TransactWriteItems: Put head + Put version + Put name (collections table, with index)");
 
+            // Each row is measured in slices, and the slices of all rows at one concurrency take
+            // turns (round 1: every row, round 2: every row, ...), so that an operation and its
+            // floors see the same moments of a machine whose speed drifts.
+            Load.Timing slice = options.slice();
             for (int concurrency : options.concurrency()) {
-                heap.underLoad(concurrency == options.maxConcurrency() && options.concurrency().size() > 0);
-                Load.Phase health = Load.run("health", concurrency, options,
-                        w -> (rid, measured) -> http.send("GET", "/health", null, rid, null).status());
+                heap.underLoad(concurrency == options.maxConcurrency());
+                Map<String, Load.Phase> merged = new LinkedHashMap<>();
+                Map<String, DynamoStats> rawStats = new LinkedHashMap<>();
+                floors.keySet().forEach(id -> rawStats.put(id, new DynamoStats()));
+                for (int round = 1; round <= options.slices(); round++) {
+                    Load.Phase health = Load.run("health", concurrency, slice,
+                            w -> (rid, measured) -> http.send("GET", "/health", null, rid, null).status());
+                    merged.merge("health", health, Load::merge);
+                    for (var floor : floors.entrySet()) {
+                        Load.Phase phase = Load.run(floor.getKey(), concurrency, slice, floor.getValue().apply(rawStats.get(floor.getKey())));
+                        merged.merge(floor.getKey(), phase, Load::merge);
+                    }
+                    for (OpSpec op : ops) {
+                        if (op.prepare() != null) {
+                            op.prepare().before(concurrency, slice, merged.get(op.id()));
+                        }
+                        Load.Phase phase = Load.run(op.id(), concurrency, slice, op.workload());
+                        merged.merge(op.id(), phase, Load::merge);
+                    }
+                }
+                Load.Phase health = merged.get("health");
                 rows.put(health.id(), new Row("health", "GET /health (HTTP floor)", "floor", health, tap.stats(health.id())));
                 log(line(health));
-                for (var floor : floors.entrySet()) {
-                    DynamoStats stats = new DynamoStats();
-                    Load.Phase phase = Load.run(floor.getKey(), concurrency, options, floor.getValue().apply(stats));
-                    rows.put(phase.id(), new Row(floor.getKey(), rawTitles.get(floor.getKey()), "raw", phase, stats));
+                for (String id : floors.keySet()) {
+                    Load.Phase phase = merged.get(id);
+                    rows.put(phase.id(), new Row(id, rawTitles.get(id), "raw", phase, rawStats.get(id)));
                     log(line(phase));
                 }
                 for (OpSpec op : ops) {
-                    Load.Phase phase = Load.run(op.id(), concurrency, options, op.workload());
+                    Load.Phase phase = merged.get(op.id());
                     rows.put(phase.id(), new Row(op.id(), op.title(), "http", phase, tap.stats(phase.id())));
                     log(line(phase));
                 }
@@ -205,6 +235,7 @@ public final class Benchmark {
             }
             heapFigures = heap.figures();
         }
+        tap.stats("seed"); // the server has stopped: every request's record is in
         if (options.startupRuns() > 0) {
             startup = StartupProbe.measure(options, API_KEYS);
             log(String.format("start-up: median %.2f s (%s)", startup.medianSeconds(), startup.method()));
@@ -214,12 +245,6 @@ public final class Benchmark {
         machine.put("loadAverage", "1/5/15 min " + loadAtStart + " at start, " + machine.get("loadAverage") + " at end");
         return new Results(options, storage, machine, started, total, seedSeconds, seedRequests, ops, rawTitles,
                 rows, startup, heapFigures, options.valueBytes());
-    }
-
-    private static BenchOptions withTiming(BenchOptions o, java.time.Duration warmup, java.time.Duration duration) {
-        return new BenchOptions(o.entries(), o.depth(), o.valueBytes(), o.versionsLimit(), warmup, duration, 0, 0,
-                o.globalWarmup(), o.concurrency(), o.seedConcurrency(), o.out(), o.storage(), o.dataDir(), o.startupRuns(),
-                o.jar(), o.accessLog());
     }
 
     private static String line(Load.Phase p) {
@@ -378,10 +403,23 @@ public final class Benchmark {
                         return a.status();
                     };
                 }));
+        // DELETE deletes what POST made; before each slice the pool is topped up (unmeasured) to
+        // what a slice at that concurrency deletes, going by the slices so far, with room to spare
         ops.add(new OpSpec("deleteEntry", "DELETE entry", true, List.of("rawGetItem", "rawTxDeleteEntry"),
                 w -> (rid, m) -> {
                     String id = deletable.poll();
                     return id == null ? Load.NO_WORK : http.send("DELETE", writes + "/" + id, null, rid, null).status();
+                },
+                (concurrency, slice, sofar) -> {
+                    long want;
+                    if (slice.timed()) {
+                        double rate = sofar == null || sofar.count() == 0 ? 400 : sofar.throughput();
+                        double seconds = (slice.warmup().toMillis() + slice.duration().toMillis()) / 1000.0;
+                        want = 2L * concurrency + (long) Math.ceil(1.5 * rate * seconds);
+                    } else {
+                        want = (long) concurrency * (slice.ops() + slice.warmupOps());
+                    }
+                    topUp(options, http, writes, deletable, want, run, names);
                 }));
         ops.add(new OpSpec("createCollection", "create collection", true, List.of("rawTxCreateCollection"),
                 w -> (rid, m) -> http.post("/api/user/" + COLLECTION_USER + "/collection",
@@ -389,12 +427,41 @@ public final class Benchmark {
         return ops;
     }
 
+    /** Creates entries (unmeasured, in parallel) until the pool holds {@code want}. */
+    private static void topUp(BenchOptions options, BenchHttp http, String writes, ConcurrentLinkedQueue<String> pool, long want,
+                              String run, AtomicLong names) throws Exception {
+        long missing = want - pool.size();
+        if (missing <= 0) {
+            return;
+        }
+        ExecutorService workers = Executors.newFixedThreadPool(options.seedConcurrency());
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (long i = 0; i < missing; i++) {
+                work.add(workers.submit(() -> {
+                    BenchHttp.Answer a = http.post(writes, "{\"name\":\"p-" + run + "-" + names.incrementAndGet() + "\",\"value\":"
+                            + value(options.valueBytes(), 1) + "}", seedId()).expect(201);
+                    pool.add(a.json().path("meta").path("entry").asText());
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) {
+                f.get();
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
     /** A listing; each worker checks once (unmeasured) that it returns every entry. */
     private static Load.Workload listing(BenchHttp http, String path, int expected) {
+        java.util.Set<Integer> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
         return w -> {
-            BenchHttp.Answer first = http.get(path, DynamoTap.ID_PREFIX + "check." + w).expect(200);
-            if (first.json().size() != expected) {
-                throw new IllegalStateException(path + " listed " + first.json().size() + " entries, expected " + expected);
+            if (checked.add(w)) {
+                BenchHttp.Answer first = http.get(path, DynamoTap.ID_PREFIX + "check." + w).expect(200);
+                if (first.json().size() != expected) {
+                    throw new IllegalStateException(path + " listed " + first.json().size() + " entries, expected " + expected);
+                }
             }
             return (rid, m) -> http.get(path, rid).status();
         };

@@ -66,26 +66,42 @@ final class DynamoTap implements Consumer<RequestRecord> {
         return WRITES.contains(operation);
     }
 
+    /** Runs on the server's request thread, so it only queues: counting happens in {@link #stats}. */
     @Override
     public void accept(RequestRecord record) {
-        List<String> made = List.copyOf(calls.get());
-        calls.get().clear();
+        List<String> mine = calls.get();
+        List<String> made = List.copyOf(mine);
+        mine.clear();
         String id = record.requestId();
-        if (id == null || !id.startsWith(ID_PREFIX)) {
-            return;
+        if (id != null && id.startsWith(ID_PREFIX)) {
+            pending.add(new Seen(id, record, made));
         }
-        int end = id.indexOf('.', ID_PREFIX.length());
-        String label = end < 0 ? id.substring(ID_PREFIX.length()) : id.substring(ID_PREFIX.length(), end);
-        byLabel.computeIfAbsent(label, l -> new DynamoStats()).add(record.status(), record.dynamo().requests(),
-                record.dynamo().readUnits(), record.dynamo().writeUnits(), made);
+    }
+
+    private record Seen(String requestId, RequestRecord record, List<String> calls) {
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Seen> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private synchronized void drain() {
+        Seen seen;
+        while ((seen = pending.poll()) != null) {
+            String id = seen.requestId();
+            int end = id.indexOf('.', ID_PREFIX.length());
+            String label = end < 0 ? id.substring(ID_PREFIX.length()) : id.substring(ID_PREFIX.length(), end);
+            RequestRecord r = seen.record();
+            byLabel.computeIfAbsent(label, l -> new DynamoStats())
+                    .add(r.status(), r.dynamo().requests(), r.dynamo().readUnits(), r.dynamo().writeUnits(), seen.calls());
+        }
     }
 
     /**
-     * What the server reported for requests of that label. The same object keeps counting, so a
-     * report made after the server stopped holds every request (the server's record of a request can
-     * arrive just after its response).
+     * What the server reported for requests of that label so far. The same object is returned every
+     * time and is brought up to date by every later call (the server's record of a request can
+     * arrive just after its response): ask again after the server stopped for the final figures.
      */
     DynamoStats stats(String label) {
+        drain();
         return byLabel.computeIfAbsent(label, l -> new DynamoStats());
     }
 }

@@ -2,7 +2,7 @@ package dev.dynamini.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +29,15 @@ final class Load {
 
     /** What one operation at one concurrency did while measured. */
     record Phase(String id, int concurrency, long count, long errors, double seconds, boolean ranOut,
-                 Histogram latency, String firstError) {
+                 Histogram latency, String firstError, long cpuNanos) {
+        /**
+         * CPU time of the whole JVM (server, DynamoDB Local, load generator) per measured
+         * operation: steadier than latency on a shared machine.
+         */
+        double cpuMillisPerOp() {
+            return count == 0 ? Double.NaN : cpuNanos / 1e6 / count;
+        }
+
         double throughput() {
             return seconds <= 0 ? 0 : count / seconds;
         }
@@ -43,23 +51,48 @@ final class Load {
         }
     }
 
+    /** Timed (warm-up, then measured duration) or counted (ops per worker, after warmupOps). */
+    record Timing(java.time.Duration warmup, java.time.Duration duration, int ops, int warmupOps) {
+        boolean timed() {
+            return ops == 0;
+        }
+    }
+
+    /** The slices of one row, as one. */
+    static Phase merge(Phase a, Phase b) {
+        if (a == null) {
+            return b;
+        }
+        Histogram h = a.latency().copy();
+        h.add(b.latency());
+        return new Phase(a.id(), a.concurrency(), a.count() + b.count(), a.errors() + b.errors(), a.seconds() + b.seconds(),
+                a.ranOut() || b.ranOut(), h, a.firstError() != null ? a.firstError() : b.firstError(), a.cpuNanos() + b.cpuNanos());
+    }
+
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private Load() {
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static String label(String id, int concurrency) {
         return id + "-c" + concurrency;
     }
 
-    static Phase run(String id, int concurrency, BenchOptions options, Workload workload) throws Exception {
+    static Phase run(String id, int concurrency, Timing options, Workload workload) throws Exception {
         String label = label(id, concurrency);
         List<Call> calls = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
             calls.add(workload.worker(i));
         }
-        CyclicBarrier start = new CyclicBarrier(concurrency);
-        CyclicBarrier measuring = new CyclicBarrier(concurrency + 1);
+        // workers: ready -> wait for go -> (counted mode: warm-up -> warmed -> wait for measure)
+        CountDownLatch ready = new CountDownLatch(concurrency);
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch warmed = new CountDownLatch(concurrency);
+        CountDownLatch measure = new CountDownLatch(1);
         Histogram[] histograms = new Histogram[concurrency];
         long[] counts = new long[concurrency];
         long[] errors = new long[concurrency];
@@ -67,23 +100,21 @@ final class Load {
         boolean[] ranOut = new boolean[concurrency];
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<String> firstError = new AtomicReference<>();
-        long[] window = new long[2]; // measurement start, planned end (timed mode)
+        long[] window = new long[3]; // measurement start, planned end, begin (timed mode)
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
             int w = i;
             histograms[w] = new Histogram(TimeUnit.SECONDS.toNanos(120), 3);
             Thread t = new Thread(() -> {
+                boolean[] counted = {false, false}; // ready, warmed
                 try {
                     Call call = calls.get(w);
-                    start.await();
+                    counted[0] = true;
+                    ready.countDown();
+                    go.await();
                     if (options.timed()) {
-                        long begin = System.nanoTime();
-                        long warmEnd = begin + options.warmup().toNanos();
-                        long end = warmEnd + options.duration().toNanos();
-                        if (w == 0) {
-                            window[0] = warmEnd;
-                            window[1] = end;
-                        }
+                        long warmEnd = window[0];
+                        long end = window[1];
                         long now;
                         while ((now = System.nanoTime()) < end) {
                             boolean measured = now >= warmEnd;
@@ -105,13 +136,15 @@ final class Load {
                             }
                         }
                     } else {
-                        for (int k = 0; k < options.warmupOpsPerWorker(); k++) {
+                        for (int k = 0; k < options.warmupOps(); k++) {
                             if (call.run(DynamoTap.ID_PREFIX + "warm." + SEQUENCE.incrementAndGet(), false) == NO_WORK) {
                                 break;
                             }
                         }
-                        measuring.await();
-                        for (int k = 0; k < options.opsPerWorker(); k++) {
+                        counted[1] = true;
+                        warmed.countDown();
+                        measure.await();
+                        for (int k = 0; k < options.ops(); k++) {
                             long now = System.nanoTime();
                             int status = call.run(DynamoTap.ID_PREFIX + label + "." + SEQUENCE.incrementAndGet(), true);
                             long done = System.nanoTime();
@@ -130,25 +163,42 @@ final class Load {
                     }
                 } catch (Throwable e) {
                     failure.compareAndSet(null, e);
-                    start.reset();
-                    measuring.reset();
+                } finally {
+                    if (!counted[0]) {
+                        ready.countDown();
+                    }
+                    if (!counted[1]) {
+                        warmed.countDown();
+                    }
                 }
             }, "bench-" + label + "-" + w);
             t.setDaemon(true);
             threads.add(t);
             t.start();
         }
-        if (!options.timed()) {
-            try {
-                measuring.await();
-            } catch (Exception e) {
-                // a worker failed: reported below
+        long cpuStart;
+        ready.await();
+        if (options.timed()) {
+            long begin = System.nanoTime();
+            window[0] = begin + options.warmup().toNanos();
+            window[1] = window[0] + options.duration().toNanos();
+            go.countDown();
+            long wait;
+            while ((wait = window[0] - System.nanoTime()) > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
+            cpuStart = cpuNanos();
+        } else {
+            go.countDown();
+            warmed.await();
+            cpuStart = cpuNanos();
             window[0] = System.nanoTime();
+            measure.countDown();
         }
         for (Thread t : threads) {
             t.join();
         }
+        long cpuUsed = cpuNanos() - cpuStart;
         if (failure.get() != null) {
             throw new IllegalStateException("operation " + label + " failed: " + failure.get(), failure.get());
         }
@@ -166,6 +216,6 @@ final class Load {
         }
         long end = options.timed() && !out ? Math.max(last, window[1]) : last;
         double seconds = Math.max(0, end - window[0]) / 1e9;
-        return new Phase(label, concurrency, count, errorCount, seconds, out, merged, firstError.get());
+        return new Phase(label, concurrency, count, errorCount, seconds, out, merged, firstError.get(), cpuUsed);
     }
 }

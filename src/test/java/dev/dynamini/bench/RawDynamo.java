@@ -21,8 +21,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * DynamoDB Local, no HTTP and no dynamini code in between. Reads go to the server's own tables
  * (same items, key layout of docs/storage.md / KeyLayout); writes go to two raw tables made like the
  * server's (same keys and index) and write items shaped like the server's, in transactions shaped
- * like the server's. Capacity is asked for with ReturnConsumedCapacity INDEXES, which splits read
- * and write units.
+ * like the server's (with a client request token, as the server sends). Capacity is asked for with
+ * ReturnConsumedCapacity INDEXES, which on real DynamoDB splits read and write units (DynamoDB
+ * Local 3.3.1 answers only the total).
  */
 final class RawDynamo {
     private final DynamoDbClient client;
@@ -263,6 +264,11 @@ final class RawDynamo {
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build();
     }
 
+    /** Like the server, every transaction carries a client request token (idempotent SDK retries). */
+    private static String token() {
+        return java.util.UUID.randomUUID().toString();
+    }
+
     private String newId(String kind) {
         return "raw" + kind + run + "x" + ids.incrementAndGet();
     }
@@ -276,7 +282,7 @@ final class RawDynamo {
             long[] current = {1};
             return (rid, measured) -> {
                 long next = current[0] + 1;
-                var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).transactItems(
+                var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).clientRequestToken(token()).transactItems(
                         putHead(rawEntries, itemAttributes(partition, head(id), next, "u-" + id, value, false), current[0]),
                         putNew(rawEntries, itemAttributes(partition, version(id, next), next, "u-" + id, value, false)),
                         conditionOnCollection()));
@@ -292,7 +298,7 @@ final class RawDynamo {
         String partition = entryPartition("rawcol");
         return w -> (rid, measured) -> {
             String id = newId("p");
-            var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).transactItems(
+            var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).clientRequestToken(token()).transactItems(
                     putHead(rawEntries, itemAttributes(partition, head(id), 1, "p-" + id, value, false), 0),
                     putNew(rawEntries, itemAttributes(partition, version(id, 1), 1, "p-" + id, value, false)),
                     claimName(rawEntries, partition, "p-" + id, id),
@@ -315,7 +321,7 @@ final class RawDynamo {
                 headItem.put("deletedAt", n(System.currentTimeMillis()));
                 Map<String, AttributeValue> versionItem = new HashMap<>(headItem);
                 versionItem.put("sk", s(version(id, next)));
-                var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).transactItems(
+                var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).clientRequestToken(token()).transactItems(
                         putHead(rawEntries, headItem, current[0]),
                         putNew(rawEntries, versionItem),
                         TransactWriteItem.builder().delete(d -> d.tableName(rawEntries).key(key(partition, "N#d-" + id))).build(),
@@ -332,7 +338,7 @@ final class RawDynamo {
         String partition = collectionPartition();
         return w -> (rid, measured) -> {
             String id = newId("c");
-            var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).transactItems(
+            var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).clientRequestToken(token()).transactItems(
                     putHead(rawCollections, itemAttributes(partition, head(id), 1, "c-" + id, null, true), 0),
                     putNew(rawCollections, itemAttributes(partition, version(id, 1), 1, "c-" + id, null, true)),
                     claimName(rawCollections, partition, "c-" + id, id)));

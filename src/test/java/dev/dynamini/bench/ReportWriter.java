@@ -52,6 +52,7 @@ final class ReportWriter {
         opts.put("durationSeconds", r.options().duration().toMillis() / 1000.0);
         opts.put("warmupSeconds", r.options().warmup().toMillis() / 1000.0);
         opts.put("opsPerWorker", r.options().opsPerWorker());
+        opts.put("rounds", r.options().rounds());
         ArrayNode levels = opts.putArray("concurrency");
         r.options().concurrency().forEach(levels::add);
         ObjectNode seeding = root.putObject("seeding");
@@ -69,6 +70,10 @@ final class ReportWriter {
                 double floorMs = Targets.floorMillis(r, op.floorCalls(), c);
                 floor.put("p50Ms", round(floorMs));
                 floor.put("ratioP50", round(row.phase().millisAt(50) / floorMs));
+                floor.put("overheadP50Ms", round(row.phase().millisAt(50) - floorMs));
+                double floorCpu = Targets.floorCpuMillis(r, op.floorCalls(), c);
+                floor.put("cpuMsPerOp", round(floorCpu));
+                floor.put("cpuOverheadMsPerOp", round(row.phase().cpuMillisPerOp() - floorCpu));
                 double rr = 0;
                 double rw = 0;
                 for (String call : op.floorCalls()) {
@@ -151,6 +156,7 @@ final class ReportWriter {
         lat.put("p95", round(p.millisAt(95)));
         lat.put("p99", round(p.millisAt(99)));
         lat.put("mean", round(p.meanMillis()));
+        n.put("cpuMsPerOp", round(p.cpuMillisPerOp()));
         lat.put("max", round(p.latency().getTotalCount() == 0 ? Double.NaN : p.latency().getMaxValue() / 1e6));
         ObjectNode dyn = n.putObject("dynamodb");
         dyn.put("operationsSeen", d.operations());
@@ -185,7 +191,8 @@ final class ReportWriter {
         md.append("- Server: dynamini started in the benchmark JVM (`Dynamini.start`), DynamoDB Local 3.3.1 in the same JVM: ")
                 .append(r.storage()).append('\n');
         md.append("- Client: JDK HttpClient, HTTP/1.1 keep-alive, 127.0.0.1; closed loop (each worker sends its next request when the last answered); ")
-                .append(o.timed() ? Targets.f("%.1f s warm-up then %.1f s measured per row", o.warmup().toMillis() / 1000.0, o.duration().toMillis() / 1000.0)
+                .append(o.timed() ? Targets.f("%.1f s warm-up then %.1f s measured per row, in %d interleaved slices (every row of a concurrency takes its turn, %d rounds)",
+                        o.warmup().toMillis() / 1000.0, o.duration().toMillis() / 1000.0, o.rounds(), o.rounds())
                         : o.warmupOpsPerWorker() + " warm-up then " + o.opsPerWorker() + " measured operations per worker")
                 .append("; latency from HdrHistogram (3 significant digits)\n");
         md.append("- Data: ").append(o.entries()).append(" entries x 1 version (shallow), ").append(o.entries()).append(" entries x ")
@@ -204,11 +211,13 @@ final class ReportWriter {
         md.append("\n## Operations\n\n");
         md.append("DynamoDB figures are what DynamoDB answered (ConsumedCapacity), as the server accounted them per HTTP request "
                 + "(`RequestRecord.dynamo()`); the calls are what the server sent, seen by a pass-through client. "
-                + "Floor = p50 of GET /health + p50 of each raw SDK call the operation makes, at the same concurrency.\n\n");
+                + "Floor = p50 of GET /health + p50 of each raw SDK call the operation makes, at the same concurrency. "
+                + "CPU ms/op is the CPU time of the whole JVM (server, DynamoDB Local and load generator, both cores) per operation while "
+                + "measured, which a busy machine disturbs less than latency; CPU - floor CPU is what dynamini adds over GET /health and the raw calls.\n\n");
         for (int c : o.concurrency()) {
             md.append("### Concurrency ").append(c).append("\n\n");
-            md.append("| operation | ops/s | p50 ms | p95 ms | p99 ms | DynamoDB req/op | RCU/op | WCU/op | DynamoDB calls | floor p50 ms | p50 / floor | errors |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
+            md.append("| operation | ops/s | p50 ms | p95 ms | p99 ms | DynamoDB req/op | RCU/op | WCU/op | DynamoDB calls | floor p50 ms | p50 / floor | p50 - floor ms | CPU ms/op | CPU - floor CPU ms/op | errors |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
             for (Benchmark.OpSpec op : r.ops()) {
                 Benchmark.Row row = r.row(op.id(), c);
                 Load.Phase p = row.phase();
@@ -219,6 +228,9 @@ final class ReportWriter {
                         .append(" | ").append(units(d.requestsPerOp())).append(" | ").append(units(d.readUnitsPerOp()))
                         .append(" | ").append(units(d.writeUnitsPerOp())).append(" | ").append(d.signature())
                         .append(" | ").append(ms(floor)).append(" | ").append(Targets.f("%.2f", p.millisAt(50) / floor))
+                        .append(" | ").append(ms(p.millisAt(50) - floor))
+                        .append(" | ").append(ms(p.cpuMillisPerOp()))
+                        .append(" | ").append(ms(p.cpuMillisPerOp() - Targets.floorCpuMillis(r, op.floorCalls(), c)))
                         .append(" | ").append(p.errors()).append(p.ranOut() ? " (ran out of entries)" : "").append(" |\n");
             }
             md.append('\n');
@@ -228,7 +240,7 @@ final class ReportWriter {
                 + "ReturnConsumedCapacity INDEXES (reads on the server's tables and items, writes on raw tables of the same shape).\n\n");
         for (int c : o.concurrency()) {
             md.append("### Concurrency ").append(c).append("\n\n");
-            md.append("| floor | ops/s | p50 ms | p95 ms | p99 ms | RCU/call | WCU/call |\n|---|---:|---:|---:|---:|---:|---:|\n");
+            md.append("| floor | ops/s | p50 ms | p95 ms | p99 ms | CPU ms/call | RCU/call | WCU/call |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
             Benchmark.Row health = r.row("health", c);
             md.append(floorLine(health));
             for (String raw : r.rawTitles().keySet()) {
@@ -297,7 +309,7 @@ final class ReportWriter {
         Load.Phase p = row.phase();
         DynamoStats d = row.dynamo();
         return "| " + row.title() + " | " + Targets.f("%.0f", p.throughput()) + " | " + ms(p.millisAt(50)) + " | " + ms(p.millisAt(95))
-                + " | " + ms(p.millisAt(99)) + " | " + units(d.readUnitsPerOp()) + " | " + units(d.writeUnitsPerOp()) + " |\n";
+                + " | " + ms(p.millisAt(99)) + " | " + ms(p.cpuMillisPerOp()) + " | " + units(d.readUnitsPerOp()) + " | " + units(d.writeUnitsPerOp()) + " |\n";
     }
 
     /** A few lines for the console. */

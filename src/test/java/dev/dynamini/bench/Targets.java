@@ -30,6 +30,17 @@ final class Targets {
         return sum;
     }
 
+    /** CPU ms of GET /health plus those of the given raw calls, per operation, at one concurrency. */
+    static double floorCpuMillis(Benchmark.Results r, List<String> rawCalls, int concurrency) {
+        Benchmark.Row health = r.row("health", concurrency);
+        double sum = health == null ? Double.NaN : health.phase().cpuMillisPerOp();
+        for (String call : rawCalls) {
+            Benchmark.Row raw = r.row(call, concurrency);
+            sum += raw == null ? Double.NaN : raw.phase().cpuMillisPerOp();
+        }
+        return sum;
+    }
+
     static List<Target> evaluate(Benchmark.Results r) {
         List<Target> targets = new ArrayList<>();
         List<Integer> levels = r.options().concurrency();
