@@ -47,7 +47,7 @@ public final class Dynamini implements AutoCloseable {
         VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC());
         HttpServer http = new HttpServer(
                 new HttpServer.Settings(config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace()),
-                keys, items, items, metrics, tables::ready, requestObserver).start();
+                keys, items, metrics, tables::ready, requestObserver).start();
         LOG.info("dynamini listening on port {} with {} ({} API keys)", http.port(), dynamo.description(), keys.size());
         return new Dynamini(dynamo, http, metrics);
     }

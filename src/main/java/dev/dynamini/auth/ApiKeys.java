@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynamini.config.Config;
 import dev.dynamini.config.ConfigException;
+import dev.dynamini.store.Ids;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The API keys of all applications. Keys are kept only as SHA-256 digests and every lookup compares
@@ -22,8 +22,6 @@ import java.util.regex.Pattern;
  * tells anything about a key.
  */
 public final class ApiKeys {
-    /** Applications become the first part of every stored key, so they share the id alphabet (no '#'). */
-    public static final Pattern APPLICATION = Pattern.compile("[A-Za-z0-9._~@:+=-]{1,128}");
 
     private record Known(byte[] digest, Caller caller) {
     }
@@ -82,7 +80,8 @@ public final class ApiKeys {
             String where = "entry " + index++;
             String application = text(variable, entry, "application", where);
             String key = text(variable, entry, "key", where);
-            if (!APPLICATION.matcher(application).matches()) {
+            // applications become the first part of every stored key, so they share the id alphabet (no '#')
+            if (!Ids.valid(application)) {
                 throw new ConfigException(variable, where + ": application must be 1-128 characters of A-Z a-z 0-9 . _ ~ @ : + = -");
             }
             if (key.length() < 8) {

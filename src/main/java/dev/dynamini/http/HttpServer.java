@@ -35,7 +35,7 @@ public final class HttpServer {
     public record Route(String method, String path) {
     }
 
-    public HttpServer(Settings settings, ApiKeys keys, VersionedItems collections, VersionedItems entries,
+    public HttpServer(Settings settings, ApiKeys keys, VersionedItems items,
                       Metrics metrics, BooleanSupplier ready, Consumer<RequestRecord> requestObserver) {
         this.shutdownGrace = settings.shutdownGrace();
         JsonOut json = new JsonOut();
@@ -80,10 +80,11 @@ public final class HttpServer {
             config.routes.beforeMatched("/api/*", authentication::check);
             errors.register(config.routes);
             new OperationsRoutes(metrics, ready, json).register(config.routes);
-            ItemRoutes collectionRoutes = new ItemRoutes(collections, json);
-            collectionRoutes.registerApplicationList(config.routes);
-            collectionRoutes.register(config.routes, Resource.COLLECTIONS);
-            new ItemRoutes(entries, json).register(config.routes, Resource.ENTRIES);
+            // collections and entries are served by the same routes over the same versioning model
+            ItemRoutes itemRoutes = new ItemRoutes(items, json);
+            itemRoutes.registerApplicationList(config.routes);
+            itemRoutes.register(config.routes, Resource.COLLECTIONS);
+            itemRoutes.register(config.routes, Resource.ENTRIES);
         });
     }
 
