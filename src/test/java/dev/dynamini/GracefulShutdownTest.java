@@ -45,9 +45,11 @@ class GracefulShutdownTest {
             running.faulty().hold("TransactWriteItems");
             CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(() -> app.post(entries, "{\"name\":\"late\",\"value\":{\"a\":1}}"));
             awaitHeld(running.faulty());
+            // the URL is taken before the stop: a stopping server no longer reports its port
+            Http probe = server.http();
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::close);
 
-            awaitRefused(server);
+            awaitRefused(probe);
             assertFalse(stopping.isDone(), "stop waits for the request in flight");
             running.faulty().release();
 
@@ -106,11 +108,11 @@ class GracefulShutdownTest {
     }
 
     /** Waits until a new connection is refused: the listener is closed while the stop is under way. */
-    private static void awaitRefused(TestServer server) throws InterruptedException {
+    private static void awaitRefused(Http probe) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (true) {
             try {
-                Response r = server.http().get("/health");
+                Response r = probe.get("/health");
                 // a connection accepted just before the listener closed is told the server is going away
                 if (r.status() == 503) {
                     return;

@@ -108,11 +108,16 @@ public final class ApiKeys {
         return node.asText();
     }
 
-    private static byte[] sha256(String key) {
+    /** Looking the algorithm up costs more than hashing a key: one digest per thread, reused. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
+    });
+
+    private static byte[] sha256(String key) {
+        return SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)); // digest() resets it
     }
 }

@@ -36,7 +36,8 @@ final class KeyLayout {
     }
 
     static String version(String id, long version) {
-        return versionsOf(id) + String.format("%010d", version);
+        String digits = Long.toString(version);
+        return versionsOf(id) + "0".repeat(Math.max(0, 10 - digits.length())) + digits;
     }
 
     static String versionsOf(String id) {

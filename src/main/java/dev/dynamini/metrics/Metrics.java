@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -38,6 +40,12 @@ public final class Metrics implements DynamoObserver {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Handlers run on one thread from start to end, so a thread-local follows one request. */
     private final ThreadLocal<DynamoUsage> currentRequest = new ThreadLocal<>();
+    /**
+     * Meters by their tags, so the hot path is one map lookup rather than building and registering
+     * a meter on every request (the label sets are bounded: route templates, known methods).
+     */
+    private final Map<String, Timer> httpRequests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> dynamoRequests = new ConcurrentHashMap<>();
 
     public Metrics() {
         Gauge.builder("dynamini_http_requests_in_flight", inFlight, AtomicInteger::get)
@@ -55,8 +63,9 @@ public final class Metrics implements DynamoObserver {
     }
 
     private void count(String operation, String outcome, double read, double write) {
-        Counter.builder("dynamini_dynamodb_requests").description("DynamoDB requests made, by operation and outcome")
-                .tag("operation", operation).tag("outcome", outcome).register(registry).increment();
+        dynamoRequests.computeIfAbsent(operation + " " + outcome, key -> Counter.builder("dynamini_dynamodb_requests")
+                .description("DynamoDB requests made, by operation and outcome")
+                .tag("operation", operation).tag("outcome", outcome).register(registry)).increment();
         if (read > 0) {
             readUnits.increment(read);
         }
@@ -104,10 +113,11 @@ public final class Metrics implements DynamoObserver {
             inFlight.decrementAndGet();
             currentRequest.remove();
         }
-        Timer.builder("dynamini_http_requests").description("HTTP requests by route template, method and status")
+        httpRequests.computeIfAbsent(method + " " + route + " " + status, key -> Timer.builder("dynamini_http_requests")
+                .description("HTTP requests by route template, method and status")
                 .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
                 .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry).record(took);
+                .register(registry)).record(took);
         return usage == null ? DynamoUsage.NONE : usage;
     }
 
