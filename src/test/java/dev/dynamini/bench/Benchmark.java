@@ -364,6 +364,9 @@ public final class Benchmark {
 
         ops.add(new OpSpec("getEntry", "GET one entry (filter=latest)", false, List.of("rawBatchGet2"),
                 w -> (rid, m) -> http.get(entriesPath(d.shallowCollection()) + "/" + pick(d.shallowEntries()), rid).status()));
+        // the one-GetItem read: filter=current does not consult the collection (docs/storage.md)
+        ops.add(new OpSpec("getEntryCurrent", "GET one entry (filter=current)", false, List.of("rawGetItem"),
+                w -> (rid, m) -> http.get(entriesPath(d.shallowCollection()) + "/" + pick(d.shallowEntries()) + "?filter=current", rid).status()));
         ops.add(new OpSpec("listLatest", "list latest entries, " + options.entries() + " entries x 1 version", false,
                 List.of("rawGetItem", "rawQueryHeadsShallow"), listing(http, entriesPath(d.shallowCollection()), options.entries())));
         ops.add(new OpSpec("listLatestDeep", "list latest entries, " + options.entries() + " entries x " + options.depth() + " versions", false,

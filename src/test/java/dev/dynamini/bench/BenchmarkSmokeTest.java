@@ -58,6 +58,8 @@ class BenchmarkSmokeTest {
                 assertEquals(2, dynamo(op, c).maxRequests(), op + " c=" + c + ": " + dynamo(op, c).signatures());
             }
             assertEquals("BatchGetItem", dynamo("getEntry", c).signature());
+            assertEquals("GetItem", dynamo("getEntryCurrent", c).signature());
+            assertEquals(1.0, dynamo("getEntryCurrent", c).readUnitsPerOp(), 1e-9, "filter=current: one strong GetItem");
             assertEquals(0, results.row("health", c).dynamo().maxRequests(), "GET /health touches no DynamoDB");
         }
     }
@@ -119,7 +121,7 @@ class BenchmarkSmokeTest {
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("## Targets") && md.contains("## History depth") && md.contains("GET one entry"), md);
         JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-        assertEquals(10 * LEVELS.size(), json.path("operations").size());
+        assertEquals(11 * LEVELS.size(), json.path("operations").size());
         assertTrue(json.path("targets").size() >= 8);
         for (JsonNode op : json.path("operations")) {
             assertTrue(op.path("latencyMs").path("p50").asDouble() > 0, op.toString());
