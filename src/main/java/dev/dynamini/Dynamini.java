@@ -13,6 +13,7 @@ import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.IdGenerator;
 import dev.dynamini.store.VersionedItems;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -61,7 +62,7 @@ public final class Dynamini implements AutoCloseable {
     }
 
     /** The endpoints the HTTP server answers (the OpenAPI document must list exactly these). */
-    public java.util.List<HttpServer.Route> routes() {
+    public List<HttpServer.Route> routes() {
         return http.routes();
     }
 
