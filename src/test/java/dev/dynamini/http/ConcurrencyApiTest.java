@@ -157,4 +157,45 @@ class ConcurrencyApiTest {
         }
         assertEquals(1, holders);
     }
+
+    @Test
+    void entryWritesRacingACollectionDeleteEitherLandWholeOrLeaveNothing() throws Exception {
+        String c = CollectionApiTest.create(api, "deleter", "doomed");
+        String path = "/api/user/deleter/collection/" + c + "/entry";
+        List<Callable<Response>> racers = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            int n = i;
+            racers.add(() -> api.post(path, "{\"name\":\"e" + n + "\",\"value\":{\"n\":" + n + "}}"));
+            if (i == 8) {
+                racers.add(() -> api.delete("/api/user/deleter/collection/" + c));
+            }
+        }
+        List<Response> responses = together(racers);
+        Set<String> created = new HashSet<>();
+        int refused = 0;
+        for (Response r : responses) {
+            boolean isDelete = !r.json().path("meta").has("entry") && r.status() == 200;
+            if (isDelete) {
+                continue;
+            }
+            assertTrue(r.status() == 201 || r.status() == 404, r.toString());
+            if (r.status() == 201) {
+                created.add(r.json().path("meta").path("entry").asText());
+            } else {
+                refused++;
+            }
+        }
+        assertEquals(24, created.size() + refused);
+        // every acknowledged entry is there with exactly one version; every refused one left nothing
+        JsonNode stored = api.get(path + "?filter=all").json();
+        Set<String> storedIds = new HashSet<>();
+        stored.forEach(v -> {
+            storedIds.add(v.path("meta").path("entry").asText());
+            assertEquals(1, v.path("meta").path("version").asInt());
+        });
+        assertEquals(created, storedIds);
+        assertEquals(0, api.get(path).json().size(), "the deleted collection hides them");
+        assertEquals(200, api.post("/api/user/deleter/collection/" + c + "/restore", null).status());
+        assertEquals(created.size(), api.get(path).json().size(), "restored, they are all back");
+    }
 }
