@@ -5,25 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
+import dev.dynamini.testing.ServerPerClass;
 import dev.dynamini.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** API keys, read-only keys, and the isolation of applications, over HTTP. */
-class AuthApiTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class AuthApiTest extends ServerPerClass {
     @Test
     void missingOrUnknownKeysAre401() {
         for (Http client : new Http[] {server.http(), server.http().with("x-api-key", "wrong-key-123"), server.http().with("x-api-key", "")}) {

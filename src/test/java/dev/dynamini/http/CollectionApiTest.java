@@ -9,29 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
+import dev.dynamini.testing.ServerPerClass;
 import dev.dynamini.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The collection routes, over HTTP against the real server on DynamoDB Local. */
-class CollectionApiTest {
-    private static TestServer server;
-    private static Http api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        api = server.appA();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class CollectionApiTest extends ServerPerClass {
     static String create(Http api, String user, String name) {
         Response r = api.post("/api/user/" + user + "/collection", "{\"name\":\"" + name + "\"}");
         assertEquals(201, r.status(), r.toString());

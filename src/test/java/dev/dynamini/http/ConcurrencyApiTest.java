@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
-import dev.dynamini.testing.TestServer;
+import dev.dynamini.testing.ServerPerClass;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,26 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Concurrent writers over HTTP: no lost versions, no gaps, one winner where there must be one. */
-class ConcurrencyApiTest {
-    private static TestServer server;
-    private static Http api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        api = server.appA();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class ConcurrencyApiTest extends ServerPerClass {
     /** Runs the tasks all at once (released together) and returns their results in order. */
     static <T> List<T> together(List<Callable<T>> tasks) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(tasks.size());

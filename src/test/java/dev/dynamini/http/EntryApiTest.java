@@ -8,29 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dynamini.metrics.DynamoUsage;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
-import dev.dynamini.testing.TestServer;
+import dev.dynamini.testing.ServerPerClass;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The entry routes, over HTTP against the real server on DynamoDB Local. */
-class EntryApiTest {
-    private static TestServer server;
-    private static Http api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        api = server.appA();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class EntryApiTest extends ServerPerClass {
     private static String collection(String user) {
         return CollectionApiTest.create(api, user, "c-" + System.nanoTime());
     }

@@ -7,27 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
-import dev.dynamini.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.dynamini.testing.ServerPerClass;
 import org.junit.jupiter.api.Test;
 
 /** History, single versions, restore and If-Match, for collections and entries alike. */
-class HistoryApiTest {
-    private static TestServer server;
-    private static Http api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        api = server.appA();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class HistoryApiTest extends ServerPerClass {
     /** An entry with versions: 1 {v:1} named "h", 2 {v:2}, 3 deleted. Returns its path. */
     private static String entryWithHistory(String user) {
         String c = CollectionApiTest.create(api, user, "c");

@@ -8,35 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
-import dev.dynamini.testing.TestServer;
+import dev.dynamini.testing.ServerPerClass;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** limit and cursor on every listing, Link and X-Next-Cursor, and whole listings past 1 MB. */
-class PaginationApiTest {
-    private static TestServer server;
-    private static Http api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(Map.of("MAX_BODY_BYTES", Integer.toString(300 * 1024)));
-        api = server.appA();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class PaginationApiTest extends ServerPerClass {
     /** Follows X-Next-Cursor to the end, checking that Link announces the same page. */
     private static List<JsonNode> allPages(String path, int limit) {
         List<JsonNode> items = new ArrayList<>();
