@@ -181,7 +181,7 @@ public final class DynamoItemRepository implements ItemRepository {
      * listing goes on) or the listing ends. Without a limit, every page: never cut at 1 MB.
      */
     private Slice collect(Kind kind, QueryRequest.Builder query, int limit) {
-        boolean unlimited = limit == Integer.MAX_VALUE;
+        boolean unlimited = limit == ItemRepository.EVERYTHING;
         List<Item> items = new ArrayList<>();
         while (true) {
             if (!unlimited) {

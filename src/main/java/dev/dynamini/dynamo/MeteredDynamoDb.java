@@ -2,6 +2,7 @@ package dev.dynamini.dynamo;
 
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -13,7 +14,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * The data-plane calls dynamini makes, each asking DynamoDB for the capacity it consumed and telling
@@ -51,22 +51,15 @@ public final class MeteredDynamoDb {
     }
 
     public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
-        TransactWriteItemsRequest metered = request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
-        try {
-            TransactWriteItemsResponse response = client.transactWriteItems(metered);
-            report("TransactWriteItems", response.consumedCapacity(), false);
-            return response;
-        } catch (TransactionCanceledException cancelled) {
-            // a cancelled transaction still consumed capacity; DynamoDB does not say how much
-            observer.failed("TransactWriteItems", cancelled);
-            throw cancelled;
-        } catch (RuntimeException e) {
-            observer.failed("TransactWriteItems", e);
-            throw e;
-        }
+        // a cancelled transaction still consumed capacity, but DynamoDB does not say how much:
+        // it is counted as a failed request with no units
+        TransactWriteItemsResponse response = call("TransactWriteItems", () ->
+                client.transactWriteItems(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()));
+        report("TransactWriteItems", response.consumedCapacity(), false);
+        return response;
     }
 
-    private <T> T call(String operation, java.util.function.Supplier<T> request) {
+    private <T> T call(String operation, Supplier<T> request) {
         try {
             return request.get();
         } catch (RuntimeException e) {

@@ -8,6 +8,9 @@ import java.util.Optional;
  * {@link Change} is one atomic write.
  */
 public interface ItemRepository {
+    /** The limit that asks a listing for all of its items, however many DynamoDB pages they take. */
+    int EVERYTHING = Integer.MAX_VALUE;
+
     /** The latest version of an item. */
     Optional<Item> head(ItemKey key);
 

@@ -20,4 +20,9 @@ public record PageRequest(int limit, String cursor) {
     public boolean unlimited() {
         return limit == 0;
     }
+
+    /** How many items the repository may return for this page. */
+    int maxItems() {
+        return unlimited() ? ItemRepository.EVERYTHING : limit;
+    }
 }

@@ -149,7 +149,7 @@ public final class VersionedItems {
                 yield repository.head(key).filter(Item::live).map(List::of).orElse(List.of());
             }
             case CURRENT -> repository.head(key).map(List::of).orElse(List.of());
-            case ALL -> repository.versionsOf(key, null, Integer.MAX_VALUE, Order.ASC).items();
+            case ALL -> repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC).items();
         };
     }
 
@@ -160,7 +160,7 @@ public final class VersionedItems {
         if (filter == Filter.LATEST && scope.kind() == Kind.ENTRY && !parentLive(scope)) {
             return new Page(List.of(), Optional.empty());
         }
-        int limit = page.unlimited() ? Integer.MAX_VALUE : page.limit();
+        int limit = page.maxItems();
         Slice slice = switch (filter) {
             case LATEST -> repository.heads(scope, after, limit, true);
             case CURRENT -> repository.heads(scope, after, limit, false);
@@ -176,7 +176,7 @@ public final class VersionedItems {
      */
     public List<Item> findByName(Scope scope, String name) {
         if (scope.wholeApplication()) {
-            return repository.heads(scope, null, Integer.MAX_VALUE, true).items().stream()
+            return repository.heads(scope, null, ItemRepository.EVERYTHING, true).items().stream()
                     .filter(item -> name.equals(item.content().name()))
                     .toList();
         }
@@ -194,7 +194,7 @@ public final class VersionedItems {
     public Page history(ItemKey key, Order order, PageRequest page) {
         String listing = key.scope().describe() + "|" + key.id() + "|versions|" + order;
         Position after = page.cursor() == null ? null : Cursors.decode(listing, page.cursor());
-        Slice slice = repository.versionsOf(key, after, page.unlimited() ? Integer.MAX_VALUE : page.limit(), order);
+        Slice slice = repository.versionsOf(key, after, page.maxItems(), order);
         if (slice.items().isEmpty() && after == null) {
             throw notFound(key);
         }

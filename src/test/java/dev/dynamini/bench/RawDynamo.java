@@ -202,28 +202,23 @@ final class RawDynamo {
 
     /** Query of every version of one deep entry, as filter=all of one entry does. */
     Load.Workload queryAllVersions(DynamoStats stats) {
-        String partition = entryPartition(data.deepCollection());
-        return w -> (rid, measured) -> {
-            var r = client.query(q -> q.tableName(server.entries()).consistentRead(true)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
-                    .expressionAttributeNames(Map.of("#pk", "pk", "#sk", "sk"))
-                    .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s("V#" + pick(data.deepEntries()) + "#")))
-                    .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
-            record(stats, measured, "Query", one(r.consumedCapacity()));
-            return 200;
-        };
+        return queryVersions(stats, true, null);
     }
 
     /** Query of the newest versionsLimit+1 versions of one deep entry, as a versions page does. */
     Load.Workload queryVersionsPage(DynamoStats stats) {
+        return queryVersions(stats, false, versionsLimit + 1);
+    }
+
+    private Load.Workload queryVersions(DynamoStats stats, boolean ascending, Integer limit) {
         String partition = entryPartition(data.deepCollection());
         return w -> (rid, measured) -> {
             var r = client.query(q -> q.tableName(server.entries()).consistentRead(true)
                     .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
                     .expressionAttributeNames(Map.of("#pk", "pk", "#sk", "sk"))
                     .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s("V#" + pick(data.deepEntries()) + "#")))
-                    .scanIndexForward(false)
-                    .limit(versionsLimit + 1)
+                    .scanIndexForward(ascending)
+                    .limit(limit)
                     .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
             record(stats, measured, "Query", one(r.consumedCapacity()));
             return 200;
