@@ -10,8 +10,10 @@ import dev.dynamini.dynamo.Tables;
 import dev.dynamini.http.HttpServer;
 import dev.dynamini.http.RequestRecord;
 import dev.dynamini.metrics.Metrics;
+import dev.dynamini.store.Cursors;
 import dev.dynamini.store.IdGenerator;
 import dev.dynamini.store.VersionedItems;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,9 +45,12 @@ public final class Dynamini implements AutoCloseable {
         TableNames names = new TableNames(config.collectionsTable(), config.entriesTable());
         Tables tables = new Tables(dynamo.client(), names, config.readCapacityUnits(), config.writeCapacityUnits());
         tables.ensure();
-        DynamoItemRepository repository = new DynamoItemRepository(new MeteredDynamoDb(dynamo.client(), metrics), names, config.consistentRead());
+        DynamoItemRepository repository = new DynamoItemRepository(new MeteredDynamoDb(dynamo.client(), metrics), names,
+                config.consistentRead(), dynamo.commitBarrier());
         IdGenerator ids = new IdGenerator(Clock.systemUTC());
-        VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC());
+        // CURSOR_SECRET, or one derived from the API keys: every instance of a deployment agrees
+        byte[] cursorSecret = config.cursorSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).orElseGet(keys::derivedSecret);
+        VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), new Cursors(cursorSecret));
         HttpServer http = new HttpServer(
                 new HttpServer.Settings(config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace()),
                 keys, items, metrics, tables::ready, requestObserver).start();

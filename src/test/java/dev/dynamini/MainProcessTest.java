@@ -3,17 +3,14 @@ package dev.dynamini;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.dynamini.testing.ChildServer;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,13 +31,13 @@ class MainProcessTest {
     @Test
     void sigtermStopsCleanlyKeepsTheDataAndTheLogsHoldNoKeysOrValues(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
-        int port = freePort();
+        int port = ChildServer.freePort();
         Map<String, String> env = Map.of("PORT", Integer.toString(port), "DATA_DIR", data.toString(),
                 "API_KEYS", API_KEYS, "DEBUG", "true");
         Http app = new Http("http://127.0.0.1:" + port).with("x-api-key", KEY);
         String c;
 
-        try (Child first = Child.start(env, dir.resolve("first.log"))) {
+        try (ChildServer first = ChildServer.start(env, dir.resolve("first.log"))) {
             first.awaitLog("dynamini listening on port " + port);
             Response created = app.with("X-Request-Id", "trace-abc-1").post("/api/user/" + USER + "/collection", "{\"name\":\"kept\"}");
             assertEquals(201, created.status(), created.toString());
@@ -67,7 +64,7 @@ class MainProcessTest {
             assertFalse(log.contains(USER), "paths (user ids) are logged as route templates");
         }
 
-        try (Child second = Child.start(env, dir.resolve("second.log"))) {
+        try (ChildServer second = ChildServer.start(env, dir.resolve("second.log"))) {
             second.awaitLog("dynamini listening on port " + port);
             Response kept = app.get("/api/user/" + USER + "/collection/" + c + "/entry");
             assertEquals(200, kept.status(), kept.toString());
@@ -79,7 +76,7 @@ class MainProcessTest {
 
     @Test
     void aBadSettingStopsStartUpWithOneLineNamingIt(@TempDir Path dir) throws Exception {
-        try (Child child = Child.start(Map.of("PORT", "eighty", "API_KEYS", API_KEYS, "DATA_DIR", dir.toString()), dir.resolve("bad.log"))) {
+        try (ChildServer child = ChildServer.start(Map.of("PORT", "eighty", "API_KEYS", API_KEYS, "DATA_DIR", dir.toString()), dir.resolve("bad.log"))) {
             assertTrue(child.process().waitFor(60, TimeUnit.SECONDS));
             assertEquals(2, child.process().exitValue());
             String log = child.log().strip();
@@ -90,9 +87,9 @@ class MainProcessTest {
 
     @Test
     void aDynamoDbOutOfReachAtStartUpIsOneLineAndExit1(@TempDir Path dir) throws Exception {
-        Map<String, String> env = Map.of("PORT", Integer.toString(freePort()), "API_KEYS", API_KEYS,
-                "DYNAMODB_ENDPOINT", "http://127.0.0.1:" + freePort(), "DYNAMODB_TIMEOUT_MS", "2000");
-        try (Child child = Child.start(env, dir.resolve("unreachable.log"))) {
+        Map<String, String> env = Map.of("PORT", Integer.toString(ChildServer.freePort()), "API_KEYS", API_KEYS,
+                "DYNAMODB_ENDPOINT", "http://127.0.0.1:" + ChildServer.freePort(), "DYNAMODB_TIMEOUT_MS", "2000");
+        try (ChildServer child = ChildServer.start(env, dir.resolve("unreachable.log"))) {
             assertTrue(child.process().waitFor(60, TimeUnit.SECONDS), "gave up instead of hanging");
             assertEquals(1, child.process().exitValue());
             String log = child.log();
@@ -101,50 +98,50 @@ class MainProcessTest {
         }
     }
 
-    /** A JVM running Main with the test's classpath, its output going to a file. */
-    private record Child(Process process, Path logFile) implements AutoCloseable {
-        static Child start(Map<String, String> env, Path log) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-            for (String inherited : List.of("AWS_REGION", "DYNAMODB_ENDPOINT", "API_KEYS_FILE", "TABLE_NAME_COLLECTIONS", "TABLE_NAME_ENTRIES")) {
-                builder.environment().remove(inherited);
+    @Test
+    void aSecondProcessOnTheSameDataDirRefusesToStartNamingIt(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        int port = ChildServer.freePort();
+        try (ChildServer first = ChildServer.start(Map.of("PORT", Integer.toString(port), "DATA_DIR", data.toString(),
+                "API_KEYS", API_KEYS), dir.resolve("first.log"))) {
+            first.awaitLog("dynamini listening on port " + port);
+            try (ChildServer second = ChildServer.start(Map.of("PORT", Integer.toString(ChildServer.freePort()),
+                    "DATA_DIR", data.toString(), "API_KEYS", API_KEYS), dir.resolve("second.log"))) {
+                assertEquals(1, second.awaitExit(60), second.log());
+                String log = second.log().strip();
+                assertEquals(1, log.lines().filter(l -> l.startsWith("dynamini: cannot start")).count(), log);
+                assertTrue(log.contains("dynamini: cannot start: DATA_DIR: " + data.toAbsolutePath() + " is in use by another dynamini process (pid "
+                        + first.process().pid() + ")"), log);
             }
-            builder.environment().putAll(env);
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.directory(log.getParent().toFile());
-            return new Child(builder.start(), log);
-        }
-
-        String log() throws IOException {
-            File file = logFile.toFile();
-            return file.exists() ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
-        }
-
-        void awaitLog(String text) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!log().contains(text)) {
-                if (!process.isAlive()) {
-                    fail("the server exited with " + process.exitValue() + ": " + log());
-                }
-                if (System.nanoTime() > deadline) {
-                    process.destroyForcibly();
-                    fail("no '" + text + "' within a minute: " + log());
-                }
-                Thread.sleep(50);
-            }
-        }
-
-        /** A test that failed half-way must not leave a server running. */
-        @Override
-        public void close() {
-            process.destroyForcibly();
+            Http app = new Http("http://127.0.0.1:" + port).with("x-api-key", KEY);
+            assertEquals(201, app.post("/api/user/u/collection", "{\"name\":\"still served\"}").status(), "the first one goes on");
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    @Test
+    void anUnwritableDataDirStopsStartUpAtOnceNamingIt(@TempDir Path dir) throws Exception {
+        Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        if (canCreateIn(readOnly)) {
+            // root writes through permission bits: take a directory that exists and refuses even root
+            readOnly = Path.of("/sys/kernel");
+            assertFalse(canCreateIn(readOnly), "this machine has no directory that refuses writes");
+        }
+        try (ChildServer child = ChildServer.start(Map.of("PORT", Integer.toString(ChildServer.freePort()),
+                "DATA_DIR", readOnly.toString(), "API_KEYS", API_KEYS), dir.resolve("ro.log"))) {
+            assertEquals(1, child.awaitExit(60), child.log());
+            String log = child.log().strip();
+            assertEquals(1, log.lines().count(), log);
+            assertTrue(log.startsWith("dynamini: cannot start: DATA_DIR: " + readOnly.toAbsolutePath() + " is not writable"), log);
+        }
+    }
+
+    private static boolean canCreateIn(Path dir) {
+        try {
+            Files.delete(Files.createFile(dir.resolve("probe")));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -46,6 +46,19 @@ public final class ApiKeys {
         return Optional.ofNullable(match);
     }
 
+    /**
+     * A secret derived from every configured key, the same whatever their order: instances that
+     * share a key list derive the same one, and nobody without a key can compute it.
+     */
+    public byte[] derivedSecret() {
+        List<String> digests = new ArrayList<>();
+        for (Known k : known) {
+            digests.add(java.util.HexFormat.of().formatHex(k.digest));
+        }
+        digests.sort(null);
+        return sha256("dynamini derived secret v1\n" + String.join("\n", digests));
+    }
+
     public int size() {
         return known.size();
     }
@@ -68,7 +81,11 @@ public final class ApiKeys {
         try {
             root = new ObjectMapper().readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new ConfigException(variable, "not valid JSON: " + e.getOriginalMessage());
+            // Jackson's message quotes the text it choked on, which may be a key: say only where
+            var at = e.getLocation();
+            throw new ConfigException(variable, "not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                    + "; expected a JSON array of {\"application\": ..., \"key\": ...}");
         }
         if (root == null || !root.isArray() || root.isEmpty()) {
             throw new ConfigException(variable, "expected a non-empty JSON array of {\"application\": ..., \"key\": ...}");

@@ -29,7 +29,8 @@ public record Config(
         Path dataDir,
         int maxBodyBytes,
         List<String> corsOrigins,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Optional<String> cursorSecret) {
 
     /** DynamoDB items are limited to 400 KB; a value is stored with its metadata in one item. */
     public static final int MAX_BODY_BYTES_LIMIT = 350 * 1024;
@@ -73,7 +74,8 @@ public record Config(
                 Path.of(r.string("DATA_DIR", "./data")),
                 r.boundedInt("MAX_BODY_BYTES", 256 * 1024, 1024, MAX_BODY_BYTES_LIMIT),
                 r.list("CORS_ORIGINS", List.of("*")),
-                Duration.ofMillis(r.boundedInt("SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)));
+                Duration.ofMillis(r.boundedInt("SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)),
+                r.optionalSecret("CURSOR_SECRET", 16));
     }
 
     /** Parses one variable at a time so that each error names its variable. */
@@ -81,6 +83,15 @@ public record Config(
         Optional<String> optionalString(String name) {
             String value = env.get(name);
             return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        }
+
+        /** A secret is never echoed in an error. */
+        Optional<String> optionalSecret(String name, int minLength) {
+            Optional<String> value = optionalString(name);
+            if (value.isPresent() && value.get().length() < minLength) {
+                throw new ConfigException(name, "must be at least " + minLength + " characters");
+            }
+            return value;
         }
 
         String string(String name, String fallback) {

@@ -2,9 +2,9 @@ package dev.dynamini.dynamo;
 
 import dev.dynamini.config.Config;
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +19,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
 import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
@@ -35,48 +37,77 @@ public final class DynamoConnection implements AutoCloseable {
     private static final Duration DEFAULT_RETRY_BASE_DELAY = Duration.ofMillis(25);
     private static final Duration DEFAULT_THROTTLING_BASE_DELAY = Duration.ofMillis(100);
 
+    /** The file embedded DynamoDB Local keeps its data in, under DATA_DIR. */
+    static final String DATABASE_FILE = "dynamini.db";
+
     private final DynamoDbClient client;
     private final AmazonDynamoDBLocal embedded;
+    private final DataDirLock dataDirLock;
+    private final CommitBarrier commitBarrier;
     private final String description;
     private final boolean owned;
 
-    private DynamoConnection(DynamoDbClient client, AmazonDynamoDBLocal embedded, String description) {
-        this(client, embedded, description, true);
-    }
-
-    private DynamoConnection(DynamoDbClient client, AmazonDynamoDBLocal embedded, String description, boolean owned) {
+    private DynamoConnection(DynamoDbClient client, AmazonDynamoDBLocal embedded, DataDirLock dataDirLock,
+                             CommitBarrier commitBarrier, String description, boolean owned) {
         this.client = client;
         this.embedded = embedded;
+        this.dataDirLock = dataDirLock;
+        this.commitBarrier = commitBarrier;
         this.description = description;
         this.owned = owned;
     }
 
     /** A client owned by someone else (a test fixture, a benchmark): closing the server leaves it open. */
     public static DynamoConnection borrowed(DynamoDbClient client, String description) {
-        return new DynamoConnection(client, null, description, false);
+        return new DynamoConnection(client, null, null, CommitBarrier.NONE, description, false);
     }
 
     public static DynamoConnection open(Config config) {
         return config.embedded() ? embedded(config.dataDir()) : remote(config);
     }
 
-    /** DynamoDB Local in this JVM, its data in {@code dataDir/dynamini.db}. */
+    /**
+     * DynamoDB Local in this JVM, its data in {@code dataDir/dynamini.db}, the directory locked
+     * against a second process, and every acknowledged write waited for until it is on disk.
+     */
     public static DynamoConnection embedded(Path dataDir) {
+        DataDirLock lock = DataDirLock.acquire(dataDir);
         try {
-            Files.createDirectories(dataDir);
-        } catch (java.io.IOException e) {
-            throw new StartupException("DATA_DIR: cannot create " + dataDir.toAbsolutePath() + " (" + e.getMessage() + ")", e);
+            File file = dataDir.toAbsolutePath().resolve(DATABASE_FILE).toFile();
+            // second argument: telemetry off (it costs start-up time and writes into the working directory)
+            AmazonDynamoDBLocal local = DynamoDBEmbedded.create(file, true);
+            DynamoDbClient client = local.dynamoDbClient();
+            return new DynamoConnection(client, local, lock, readBackBarrier(client),
+                    "embedded DynamoDB Local at " + file.getAbsolutePath(), true);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
-        File file = dataDir.resolve("dynamini.db").toFile();
-        // second argument: telemetry off (it costs start-up time and writes into the working directory)
-        AmazonDynamoDBLocal local = DynamoDBEmbedded.create(file, true);
-        return new DynamoConnection(local.dynamoDbClient(), local, "embedded DynamoDB Local at " + file.getAbsolutePath());
     }
 
-    /** DynamoDB Local in this JVM keeping nothing on disk (tests, benchmarks). */
+    /** DynamoDB Local in this JVM keeping nothing on disk (tests, benchmarks): nothing to wait for. */
     public static DynamoConnection inMemory() {
         AmazonDynamoDBLocal local = DynamoDBEmbedded.create(true);
-        return new DynamoConnection(local.dynamoDbClient(), local, "embedded in-memory DynamoDB Local");
+        return new DynamoConnection(local.dynamoDbClient(), local, null, CommitBarrier.NONE, "embedded in-memory DynamoDB Local", true);
+    }
+
+    /**
+     * The barrier of embedded DynamoDB Local on disk (see {@link CommitBarrier}): a strongly
+     * consistent read of the item just written, which queues behind the write's {@code COMMIT}. It
+     * reads only the version number, so it stays cheap whatever the item holds.
+     */
+    private static CommitBarrier readBackBarrier(DynamoDbClient client) {
+        return (table, key, version) -> {
+            Map<String, AttributeValue> found = client.getItem(GetItemRequest.builder()
+                    .tableName(table).key(key).consistentRead(true)
+                    .projectionExpression("#v").expressionAttributeNames(Map.of("#v", ItemCodec.VERSION))
+                    .build()).item();
+            AttributeValue stored = found == null ? null : found.get(ItemCodec.VERSION);
+            if (stored == null || Long.parseLong(stored.n()) < version) {
+                throw new CommitBarrier.NotDurableException("a committed write of version " + version
+                        + " was not found on disk afterwards");
+            }
+        };
     }
 
     /** A client for the DynamoDB at DYNAMODB_ENDPOINT or in AWS_REGION, with bounded timeouts. */
@@ -120,7 +151,8 @@ public final class DynamoConnection implements AutoCloseable {
         config.dynamoEndpoint().ifPresent(builder::endpointOverride);
         String where = config.dynamoEndpoint().map(e -> "DynamoDB at " + e)
                 .orElseGet(() -> "DynamoDB in " + config.awsRegion().orElseThrow());
-        return new DynamoConnection(builder.build(), null, where);
+        // a DynamoDB at an endpoint answers only what it made durable: no barrier (docs/operations.md)
+        return new DynamoConnection(builder.build(), null, null, CommitBarrier.NONE, where, true);
     }
 
     /**
@@ -144,6 +176,11 @@ public final class DynamoConnection implements AutoCloseable {
         return client;
     }
 
+    /** What a write must wait for before it is answered (nothing, except for embedded DynamoDB Local on disk). */
+    public CommitBarrier commitBarrier() {
+        return commitBarrier;
+    }
+
     public boolean isEmbedded() {
         return embedded != null;
     }
@@ -160,8 +197,14 @@ public final class DynamoConnection implements AutoCloseable {
         }
         if (embedded != null) {
             // never close() the in-process client itself: that is not how DynamoDB Local shuts down
-            embedded.shutdown();
-            LOG.info("embedded DynamoDB Local shut down");
+            try {
+                embedded.shutdown();
+                LOG.info("embedded DynamoDB Local shut down");
+            } finally {
+                if (dataDirLock != null) {
+                    dataDirLock.close();
+                }
+            }
         } else {
             client.close();
         }

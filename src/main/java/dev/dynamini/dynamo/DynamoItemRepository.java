@@ -44,11 +44,13 @@ public final class DynamoItemRepository implements ItemRepository {
     private final MeteredDynamoDb dynamo;
     private final TableNames tables;
     private final boolean consistentRead;
+    private final CommitBarrier commitBarrier;
 
-    public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead) {
+    public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier) {
         this.dynamo = dynamo;
         this.tables = tables;
         this.consistentRead = consistentRead;
+        this.commitBarrier = commitBarrier;
     }
 
     // ---- single items ---------------------------------------------------------------------------
@@ -259,6 +261,8 @@ public final class DynamoItemRepository implements ItemRepository {
         } catch (TransactionCanceledException cancelled) {
             throw rejection(cancelled, reasonAt);
         }
+        // only now may the change be answered: a 2xx means durable
+        commitBarrier.awaitDurable(table, key(partition, KeyLayout.head(next.key().id())), next.version());
     }
 
     private static void add(List<TransactWriteItem> writes, List<Reason> reasonAt, TransactWriteItem write, Reason reason) {

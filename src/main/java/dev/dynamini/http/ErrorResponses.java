@@ -1,5 +1,6 @@
 package dev.dynamini.http;
 
+import dev.dynamini.dynamo.CommitBarrier;
 import dev.dynamini.store.ContentionException;
 import dev.dynamini.store.InvalidInputException;
 import dev.dynamini.store.NameTakenException;
@@ -80,6 +81,9 @@ final class ErrorResponses {
 
     /** Throttling after the SDK's retries is 429; DynamoDB out of reach or failing is 503. */
     static ApiError dynamoFailure(Throwable e) {
+        if (e instanceof CommitBarrier.NotDurableException) {
+            return new ApiError(503, "unavailable", "the change could not be confirmed on disk; read the item before retrying");
+        }
         if (isThrottling(e)) {
             return new ApiError(429, "throttled", "DynamoDB is throttling requests; retry after a moment");
         }

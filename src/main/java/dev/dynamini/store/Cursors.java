@@ -12,21 +12,30 @@ import javax.crypto.spec.SecretKeySpec;
  * and the listing it belongs to, so an altered cursor or one from another listing (another user,
  * collection or application) is refused. The MAC is for integrity, not secrecy: whatever a cursor
  * says, the partition a query reads is always derived from the authenticated request.
+ *
+ * <p>The MAC is keyed with a per-deployment secret, so nobody can forge a cursor without it.
+ * Instances that share the secret accept each other's cursors; a changed secret makes every open
+ * cursor a 400, and the client starts its listing again.
  */
-final class Cursors {
-    private static final byte[] KEY = "dynamini cursor v1".getBytes(StandardCharsets.UTF_8);
+public final class Cursors {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-    private Cursors() {
+    private final SecretKeySpec key;
+
+    public Cursors(byte[] secret) {
+        if (secret.length < 16) {
+            throw new IllegalArgumentException("a cursor secret needs at least 16 bytes");
+        }
+        this.key = new SecretKeySpec(secret, "HmacSHA256");
     }
 
-    static String encode(String listing, Position position) {
+    String encode(String listing, Position position) {
         String payload = (position.user() == null ? "" : position.user()) + "|" + position.id() + "|" + position.version();
         return ENCODER.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + ENCODER.encodeToString(mac(listing, payload));
     }
 
-    static Position decode(String listing, String cursor) {
+    Position decode(String listing, String cursor) {
         try {
             int dot = cursor.indexOf('.');
             if (dot < 0) {
@@ -51,10 +60,10 @@ final class Cursors {
         return new InvalidInputException("cursor is not valid for this listing; use the X-Next-Cursor of the previous page");
     }
 
-    private static byte[] mac(String listing, String payload) {
+    private byte[] mac(String listing, String payload) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
+            mac.init(key);
             byte[] full = mac.doFinal((listing + "\n" + payload).getBytes(StandardCharsets.UTF_8));
             byte[] truncated = new byte[12];
             System.arraycopy(full, 0, truncated, 0, truncated.length);

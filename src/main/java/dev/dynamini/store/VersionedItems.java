@@ -23,11 +23,13 @@ public final class VersionedItems {
     private final ItemRepository repository;
     private final IdGenerator ids;
     private final Clock clock;
+    private final Cursors cursors;
 
-    public VersionedItems(ItemRepository repository, IdGenerator ids, Clock clock) {
+    public VersionedItems(ItemRepository repository, IdGenerator ids, Clock clock, Cursors cursors) {
         this.repository = repository;
         this.ids = ids;
         this.clock = clock;
+        this.cursors = cursors;
     }
 
     // ---- writes ---------------------------------------------------------------------------------
@@ -156,7 +158,7 @@ public final class VersionedItems {
     /** The items of a scope, in creation order (then version order for {@link Filter#ALL}). */
     public Page list(Scope scope, Filter filter, PageRequest page) {
         String listing = scope.describe() + "|" + filter;
-        Position after = page.cursor() == null ? null : Cursors.decode(listing, page.cursor());
+        Position after = page.cursor() == null ? null : cursors.decode(listing, page.cursor());
         if (filter == Filter.LATEST && scope.kind() == Kind.ENTRY && !parentLive(scope)) {
             return new Page(List.of(), Optional.empty());
         }
@@ -193,7 +195,7 @@ public final class VersionedItems {
     /** The versions of one item, deleted ones included. */
     public Page history(ItemKey key, Order order, PageRequest page) {
         String listing = key.scope().describe() + "|" + key.id() + "|versions|" + order;
-        Position after = page.cursor() == null ? null : Cursors.decode(listing, page.cursor());
+        Position after = page.cursor() == null ? null : cursors.decode(listing, page.cursor());
         Slice slice = repository.versionsOf(key, after, page.maxItems(), order);
         if (slice.items().isEmpty() && after == null) {
             throw notFound(key);
@@ -255,10 +257,10 @@ public final class VersionedItems {
         }
     }
 
-    private static Page pageOf(String listing, Slice slice) {
+    private Page pageOf(String listing, Slice slice) {
         List<Item> items = slice.items();
         Optional<String> next = slice.more() && !items.isEmpty()
-                ? Optional.of(Cursors.encode(listing, Position.after(items.get(items.size() - 1))))
+                ? Optional.of(cursors.encode(listing, Position.after(items.get(items.size() - 1))))
                 : Optional.empty();
         return new Page(items, next);
     }

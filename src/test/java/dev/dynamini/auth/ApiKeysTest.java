@@ -1,6 +1,7 @@
 package dev.dynamini.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +34,17 @@ class ApiKeysTest {
                 "[{\"application\":\"a\",\"key\":\"longenough\",\"access\":\"admin\"}]"}) {
             ConfigException e = assertThrows(ConfigException.class, () -> ApiKeys.parse("API_KEYS", json), json);
             assertTrue(e.getMessage().startsWith("API_KEYS: "), e.getMessage());
+        }
+    }
+
+    @Test
+    void aMalformedKeyListNeverEchoesAKey() {
+        // the key is a bare token, so Jackson's own message would quote it
+        for (String json : new String[] {"[{\"application\":\"a\",\"key\":supersecretkey1}]", "supersecretkey1",
+                "[{\"application\":\"a\",\"key\":\"supersecretkey1"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ApiKeys.parse("API_KEYS", json), "a malformed list");
+            assertTrue(e.getMessage().startsWith("API_KEYS: not valid JSON"), e.getMessage());
+            assertFalse(e.getMessage().contains("supersecret"), "the start-up error quoted the key: " + e.getMessage());
         }
     }
 

@@ -1,0 +1,89 @@
+package dev.dynamini;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dynamini.testing.ChildServer;
+import dev.dynamini.testing.Http;
+import dev.dynamini.testing.Http.Response;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A 2xx means durable: the server in a JVM of its own, on embedded DynamoDB Local on disk, killed
+ * with SIGKILL right after acknowledged POST, PUT, DELETE and restore answers, round after round,
+ * each restart on the same DATA_DIR. Every acknowledged version must be there, with its content.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class CrashDurabilityTest {
+    private static final int ROUNDS = 20;
+    private static final String KEY = "crash-test-key-0123";
+    private static final String API_KEYS = "[{\"application\":\"crash\",\"key\":\"" + KEY + "\"}]";
+
+    /** An acknowledged version: where the item lives and the body the client was given. */
+    private record Ack(String itemPath, long version, JsonNode body) {
+    }
+
+    @Test
+    void everyAcknowledgedVersionSurvivesSigkill(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        List<Ack> acknowledged = new ArrayList<>();
+        String collectionPath = null;
+        for (int round = 0; round <= ROUNDS; round++) {
+            int port = ChildServer.freePort();
+            Map<String, String> env = Map.of("PORT", Integer.toString(port), "DATA_DIR", data.toString(), "API_KEYS", API_KEYS);
+            try (ChildServer child = ChildServer.start(env, dir.resolve("round-" + round + ".log"))) {
+                child.awaitLog("dynamini listening on port " + port);
+                Http api = new Http("http://127.0.0.1:" + port).with("x-api-key", KEY);
+                assertAllThere(api, acknowledged, round);
+                if (round == ROUNDS) {
+                    break;
+                }
+                if (collectionPath == null) {
+                    Response created = api.post("/api/user/u/collection", "{\"name\":\"crash\"}");
+                    collectionPath = "/api/user/u/collection/" + created.json().path("meta").path("collection").asText();
+                    acknowledged.add(ack(collectionPath, created, 201));
+                }
+                Response entry = api.post(collectionPath + "/entry", "{\"name\":\"e" + round + "\",\"value\":{\"round\":" + round + "}}");
+                String entryPath = collectionPath + "/entry/" + entry.json().path("meta").path("entry").asText();
+                acknowledged.add(ack(entryPath, entry, 201));
+                acknowledged.add(ack(entryPath, api.put(entryPath, "{\"value\":{\"round\":" + round + ",\"step\":\"put\"}}"), 200));
+                acknowledged.add(ack(collectionPath, api.put(collectionPath, "{\"name\":\"crash-" + round + "\"}"), 200));
+                acknowledged.add(ack(entryPath, api.delete(entryPath), 200));
+                acknowledged.add(ack(entryPath, api.post(entryPath + "/restore", "{\"version\":1}"), 200));
+                // SIGKILL the moment the last answer is in: no shutdown hook, no chance to flush
+                child.kill();
+            }
+        }
+    }
+
+    private static Ack ack(String itemPath, Response response, int expectedStatus) {
+        assertEquals(expectedStatus, response.status(), response.toString());
+        JsonNode body = response.json();
+        return new Ack(itemPath, body.path("meta").path("version").asLong(), body);
+    }
+
+    private static void assertAllThere(Http api, List<Ack> acknowledged, int round) {
+        Map<String, Long> newest = new HashMap<>();
+        for (Ack ack : acknowledged) {
+            Response stored = api.get(ack.itemPath() + "/versions/" + ack.version());
+            assertEquals(200, stored.status(), "after restart " + round + ", version " + ack.version() + " of " + ack.itemPath() + " is lost: " + stored);
+            assertEquals(ack.body(), stored.json(), "after restart " + round + ", version " + ack.version() + " of " + ack.itemPath() + " changed");
+            newest.merge(ack.itemPath(), ack.version(), Math::max);
+        }
+        newest.forEach((path, version) -> {
+            Response current = api.get(path + "?filter=current");
+            assertEquals(200, current.status(), current.toString());
+            assertTrue(current.json().get(0).path("meta").path("version").asLong() >= version,
+                    "the head of " + path + " went back behind acknowledged version " + version + ": " + current);
+        });
+    }
+}
