@@ -47,6 +47,13 @@ class MainProcessTest {
             assertEquals(201, entry.status(), entry.toString());
             assertEquals(401, new Http("http://127.0.0.1:" + port).with("x-api-key", "wrong-" + KEY).get("/api/collection").status());
 
+            // Jetty itself once logged a CONNECT's target, which is the path with the user id in it
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.getOutputStream().write(("CONNECT /api/user/" + USER + "/collection HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getInputStream().readAllBytes();
+            }
+
             first.process().destroy(); // SIGTERM
             assertTrue(first.process().waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
             assertEquals(143, first.process().exitValue(), "the exit status of a JVM ended by SIGTERM");

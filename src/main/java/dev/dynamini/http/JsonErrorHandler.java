@@ -17,6 +17,12 @@ import org.eclipse.jetty.util.Callback;
 final class JsonErrorHandler extends ErrorHandler {
     private final JsonOut json = new JsonOut();
 
+    /** Jetty's default writes a body only for GET, POST and HEAD: every method gets the JSON shape. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int status, String message, Throwable cause, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Bodies.JSON);
