@@ -59,7 +59,12 @@ public final class DynamoConnection implements AutoCloseable {
 
     /** A client owned by someone else (a test fixture, a benchmark): closing the server leaves it open. */
     public static DynamoConnection borrowed(DynamoDbClient client, String description) {
-        return new DynamoConnection(client, null, null, CommitBarrier.NONE, description, false);
+        return borrowed(client, description, CommitBarrier.NONE);
+    }
+
+    /** The same, for a client of a connection that needs a barrier (a wrapped embedded client). */
+    public static DynamoConnection borrowed(DynamoDbClient client, String description, CommitBarrier commitBarrier) {
+        return new DynamoConnection(client, null, null, commitBarrier, description, false);
     }
 
     public static DynamoConnection open(Config config) {

@@ -3,6 +3,7 @@ package dev.dynamini.bench;
 import dev.dynamini.Dynamini;
 import dev.dynamini.auth.ApiKeys;
 import dev.dynamini.config.Config;
+import dev.dynamini.dynamo.CommitBarrier;
 import dev.dynamini.dynamo.DynamoConnection;
 import dev.dynamini.dynamo.TableNames;
 import java.nio.file.Files;
@@ -118,7 +119,7 @@ public final class Benchmark {
             connection = DynamoConnection.inMemory();
         }
         try {
-            return run(options, connection.client(), connection.description(), "bench");
+            return run(options, connection.client(), connection.commitBarrier(), connection.description(), "bench");
         } finally {
             connection.close();
             if (options.storage() == BenchOptions.Storage.DISK) {
@@ -132,6 +133,12 @@ public final class Benchmark {
      * {@code <prefix>.entries} and raw tables {@code <prefix>-raw.*}. The client stays open.
      */
     public static Results run(BenchOptions options, DynamoDbClient client, String storage, String tablePrefix) throws Exception {
+        return run(options, client, CommitBarrier.NONE, storage, tablePrefix);
+    }
+
+    /** The same, with the barrier the storage needs before a write is answered (embedded on disk). */
+    public static Results run(BenchOptions options, DynamoDbClient client, CommitBarrier barrier, String storage, String tablePrefix)
+            throws Exception {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         String loadAtStart = Machine.loadAverage();
@@ -151,7 +158,7 @@ public final class Benchmark {
         String value = value(options.valueBytes(), 0);
         try (HeapWatch heap = new HeapWatch();
              Dynamini server = Dynamini.start(config, ApiKeys.load(config),
-                     DynamoConnection.borrowed(tap.wrap(client), storage), tap)) {
+                     DynamoConnection.borrowed(tap.wrap(client), storage, barrier), tap)) {
             BenchHttp http = new BenchHttp("http://127.0.0.1:" + server.port(), API_KEY);
             log("server on 127.0.0.1:" + server.port() + " with " + storage);
 
@@ -161,7 +168,7 @@ public final class Benchmark {
             seedRequests = seed.requests;
             log(String.format("seeded %d requests in %.1f s", seedRequests, seedSeconds));
 
-            RawDynamo raw = new RawDynamo(client, serverTables, rawTables, seed.data, value, options.versionsLimit());
+            RawDynamo raw = new RawDynamo(client, barrier, serverTables, rawTables, seed.data, value, options.versionsLimit());
             raw.prepare();
             ops = operations(options, http, seed);
 
@@ -180,6 +187,10 @@ public final class Benchmark {
             floors.put("rawQueryVersionsPage", raw::queryVersionsPage);
             floors.put("rawTxUpdate", raw::transactUpdate);
             floors.put("rawTxCreateEntry", raw::transactCreateEntry);
+            if (barrier != CommitBarrier.NONE) {
+                // the price of "a 2xx means durable" in embedded mode, next to the bare transaction
+                floors.put("rawTxCreateEntryDurable", raw::transactCreateEntryDurable);
+            }
             floors.put("rawTxDeleteEntry", raw::transactDeleteEntry);
             floors.put("rawTxCreateCollection", raw::transactCreateCollection);
             rawTitles.put("rawGetItem", "GetItem: 1 entry head, strongly consistent");
@@ -190,6 +201,7 @@ public final class Benchmark {
             rawTitles.put("rawQueryVersionsPage", "Query: newest " + (options.versionsLimit() + 1) + " versions of 1 entry");
             rawTitles.put("rawTxUpdate", "TransactWriteItems: Put head + Put version + ConditionCheck collection");
             rawTitles.put("rawTxCreateEntry", "TransactWriteItems: Put head + Put version + Put name + ConditionCheck");
+            rawTitles.put("rawTxCreateEntryDurable", "the same TransactWriteItems, then the durability barrier (GetItem of the head's version)");
             rawTitles.put("rawTxDeleteEntry", "TransactWriteItems: Put head + Put version + Delete name + ConditionCheck");
             rawTitles.put("rawTxCreateCollection", "TransactWriteItems: Put head + Put version + Put name (collections table, with index)");
 

@@ -1,5 +1,6 @@
 package dev.dynamini.bench;
 
+import dev.dynamini.dynamo.CommitBarrier;
 import dev.dynamini.dynamo.TableNames;
 import dev.dynamini.dynamo.Tables;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  */
 final class RawDynamo {
     private final DynamoDbClient client;
+    private final CommitBarrier barrier;
     private final TableNames server;
     private final TableNames raw;
     private final Seeded data;
@@ -42,8 +44,9 @@ final class RawDynamo {
                   String deepCollection, List<String> deepEntries) {
     }
 
-    RawDynamo(DynamoDbClient client, TableNames server, TableNames raw, Seeded data, String value, int versionsLimit) {
+    RawDynamo(DynamoDbClient client, CommitBarrier barrier, TableNames server, TableNames raw, Seeded data, String value, int versionsLimit) {
         this.client = client;
+        this.barrier = barrier;
         this.server = server;
         this.raw = raw;
         this.data = data;
@@ -299,6 +302,22 @@ final class RawDynamo {
                     claimName(rawEntries, partition, "p-" + id, id),
                     conditionOnCollection()));
             record(stats, measured, "TransactWriteItems", r.consumedCapacity());
+            return 200;
+        };
+    }
+
+    /** The same create, answered only after the barrier that embedded mode puts behind every write. */
+    Load.Workload transactCreateEntryDurable(DynamoStats stats) {
+        String partition = entryPartition("rawcol");
+        return w -> (rid, measured) -> {
+            String id = newId("b");
+            var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).clientRequestToken(token()).transactItems(
+                    putHead(rawEntries, itemAttributes(partition, head(id), 1, "b-" + id, value, false), 0),
+                    putNew(rawEntries, itemAttributes(partition, version(id, 1), 1, "b-" + id, value, false)),
+                    claimName(rawEntries, partition, "b-" + id, id),
+                    conditionOnCollection()));
+            record(stats, measured, "TransactWriteItems", r.consumedCapacity());
+            barrier.awaitDurable(rawEntries, key(partition, head(id)), 1);
             return 200;
         };
     }
