@@ -13,6 +13,8 @@ import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.Cursors;
 import dev.dynamini.store.IdGenerator;
 import dev.dynamini.store.VersionedItems;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -52,10 +54,23 @@ public final class Dynamini implements AutoCloseable {
         byte[] cursorSecret = config.cursorSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).orElseGet(keys::derivedSecret);
         VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), new Cursors(cursorSecret));
         HttpServer http = new HttpServer(
-                new HttpServer.Settings(config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace()),
+                new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace()),
                 keys, items, metrics, tables::ready, requestObserver).start();
-        LOG.info("dynamini listening on port {} with {} ({} API keys)", http.port(), dynamo.description(), keys.size());
+        LOG.info("dynamini listening on port {} (HOST {}) with {} ({} API keys)", http.port(), config.host(), dynamo.description(), keys.size());
+        if (keys.placeholderKeys() > 0 && !loopback(config.host())) {
+            LOG.warn("!!! {} of the API keys are the published example keys (\"{}...\") and HOST={} is reachable from other"
+                    + " machines: anyone can read and write this server's data. Put keys of your own in API_KEYS_FILE. !!!",
+                    keys.placeholderKeys(), ApiKeys.PLACEHOLDER_PREFIX, config.host());
+        }
         return new Dynamini(dynamo, http, metrics);
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     public int port() {

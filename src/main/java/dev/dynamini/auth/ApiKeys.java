@@ -23,13 +23,23 @@ import java.util.Set;
  */
 public final class ApiKeys {
 
+    /** The keys of api-keys.example.json, and any copied from them, start with this. */
+    public static final String PLACEHOLDER_PREFIX = "change-me";
+
     private record Known(byte[] digest, Caller caller) {
     }
 
     private final List<Known> known;
+    private final int placeholders;
 
-    private ApiKeys(List<Known> known) {
+    private ApiKeys(List<Known> known, int placeholders) {
         this.known = List.copyOf(known);
+        this.placeholders = placeholders;
+    }
+
+    /** How many configured keys are the published example keys (or start like them). */
+    public int placeholderKeys() {
+        return placeholders;
     }
 
     public Optional<Caller> authenticate(String presentedKey) {
@@ -92,6 +102,7 @@ public final class ApiKeys {
         }
         List<Known> known = new ArrayList<>();
         Set<String> seenKeys = new HashSet<>();
+        int placeholders = 0;
         int index = 0;
         for (JsonNode entry : root) {
             String where = "entry " + index++;
@@ -113,8 +124,11 @@ public final class ApiKeys {
                 default -> throw new ConfigException(variable, where + ": access must be \"read\" or \"readwrite\"");
             };
             known.add(new Known(sha256(key), new Caller(application, access)));
+            if (key.startsWith(PLACEHOLDER_PREFIX)) {
+                placeholders++;
+            }
         }
-        return new ApiKeys(known);
+        return new ApiKeys(known, placeholders);
     }
 
     private static String text(String variable, JsonNode entry, String field, String where) {

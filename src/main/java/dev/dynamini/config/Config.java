@@ -13,6 +13,7 @@ import java.util.Optional;
  * their meaning; see the configuration table in README.md.
  */
 public record Config(
+        String host,
         int port,
         boolean debug,
         Optional<String> awsRegion,
@@ -58,6 +59,7 @@ public record Config(
             throw new ConfigException("TABLE_NAME_ENTRIES", "must differ from TABLE_NAME_COLLECTIONS");
         }
         return new Config(
+                r.host("HOST", "127.0.0.1"),
                 r.port("PORT", 3000),
                 r.bool("DEBUG", false),
                 r.optionalString("AWS_REGION"),
@@ -104,6 +106,15 @@ public record Config(
                 case "false", "0", "no", "off" -> false;
                 default -> throw new ConfigException(name, "expected true or false, got '" + v + "'");
             }).orElse(fallback);
+        }
+
+        /** An address to listen on: an IP literal or a host name; binding it is checked at start-up. */
+        String host(String name, String fallback) {
+            String value = string(name, fallback);
+            if (!value.matches("[A-Za-z0-9.:%\\[\\]-]{1,253}")) {
+                throw new ConfigException(name, "expected an address to listen on such as 127.0.0.1 or 0.0.0.0, got '" + value + "'");
+            }
+            return value.startsWith("[") && value.endsWith("]") ? value.substring(1, value.length() - 1) : value;
         }
 
         int port(String name, int fallback) {

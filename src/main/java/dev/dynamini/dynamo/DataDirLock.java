@@ -32,7 +32,7 @@ final class DataDirLock implements AutoCloseable {
 
     /** Creates the directory if needed and takes its lock, or explains in one line why not. */
     static DataDirLock acquire(Path dataDir) {
-        Path dir = dataDir.toAbsolutePath();
+        Path dir = dataDir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

@@ -21,8 +21,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
-import software.amazon.dynamodb.services.local.embedded.DynamoDBEmbedded;
-import software.amazon.dynamodb.services.local.shared.access.AmazonDynamoDBLocal;
 
 /**
  * The DynamoDB that dynamini talks to: DynamoDB Local inside this JVM, persisted to one file under
@@ -41,13 +39,14 @@ public final class DynamoConnection implements AutoCloseable {
     static final String DATABASE_FILE = "dynamini.db";
 
     private final DynamoDbClient client;
-    private final AmazonDynamoDBLocal embedded;
+    /** Shuts embedded DynamoDB Local down; null for a DynamoDB reached over HTTP. */
+    private final Runnable embedded;
     private final DataDirLock dataDirLock;
     private final CommitBarrier commitBarrier;
     private final String description;
     private final boolean owned;
 
-    private DynamoConnection(DynamoDbClient client, AmazonDynamoDBLocal embedded, DataDirLock dataDirLock,
+    private DynamoConnection(DynamoDbClient client, Runnable embedded, DataDirLock dataDirLock,
                              CommitBarrier commitBarrier, String description, boolean owned) {
         this.client = client;
         this.embedded = embedded;
@@ -78,12 +77,10 @@ public final class DynamoConnection implements AutoCloseable {
     public static DynamoConnection embedded(Path dataDir) {
         DataDirLock lock = DataDirLock.acquire(dataDir);
         try {
-            File file = dataDir.toAbsolutePath().resolve(DATABASE_FILE).toFile();
-            // second argument: telemetry off (it costs start-up time and writes into the working directory)
-            AmazonDynamoDBLocal local = DynamoDBEmbedded.create(file, true);
-            DynamoDbClient client = local.dynamoDbClient();
-            return new DynamoConnection(client, local, lock, readBackBarrier(client),
-                    "embedded DynamoDB Local at " + file.getAbsolutePath(), true);
+            File file = dataDir.toAbsolutePath().normalize().resolve(DATABASE_FILE).toFile();
+            EmbeddedDynamoDbLocal.Running local = startEmbedded(() -> EmbeddedDynamoDbLocal.onDisk(file));
+            return new DynamoConnection(local.client(), local.shutdown(), lock, readBackBarrier(local.client()),
+                    "embedded DynamoDB Local at " + file.getPath(), true);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -92,8 +89,18 @@ public final class DynamoConnection implements AutoCloseable {
 
     /** DynamoDB Local in this JVM keeping nothing on disk (tests, benchmarks): nothing to wait for. */
     public static DynamoConnection inMemory() {
-        AmazonDynamoDBLocal local = DynamoDBEmbedded.create(true);
-        return new DynamoConnection(local.dynamoDbClient(), local, null, CommitBarrier.NONE, "embedded in-memory DynamoDB Local", true);
+        EmbeddedDynamoDbLocal.Running local = startEmbedded(EmbeddedDynamoDbLocal::inMemory);
+        return new DynamoConnection(local.client(), local.shutdown(), null, CommitBarrier.NONE, "embedded in-memory DynamoDB Local", true);
+    }
+
+    /** Starts DynamoDB Local, or says in one line that it is not there (as in the production image). */
+    private static EmbeddedDynamoDbLocal.Running startEmbedded(java.util.function.Supplier<EmbeddedDynamoDbLocal.Running> start) {
+        try {
+            return start.get();
+        } catch (NoClassDefFoundError missing) {
+            throw new StartupException("embedded mode needs DynamoDB Local, which is not on the class path"
+                    + " (mvn package puts it in target/lib; images leave it out): set DYNAMODB_ENDPOINT or AWS_REGION", missing);
+        }
     }
 
     /**
@@ -201,9 +208,8 @@ public final class DynamoConnection implements AutoCloseable {
             return;
         }
         if (embedded != null) {
-            // never close() the in-process client itself: that is not how DynamoDB Local shuts down
             try {
-                embedded.shutdown();
+                embedded.run();
                 LOG.info("embedded DynamoDB Local shut down");
             } finally {
                 if (dataDirLock != null) {

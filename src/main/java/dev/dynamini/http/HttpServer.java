@@ -28,7 +28,7 @@ public final class HttpServer {
     private final Duration shutdownGrace;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    public record Settings(int port, int maxBodyBytes, List<String> corsOrigins, Duration shutdownGrace) {
+    public record Settings(String host, int port, int maxBodyBytes, List<String> corsOrigins, Duration shutdownGrace) {
     }
 
     /** A registered endpoint: method and path template such as {@code /api/user/{user}/collection}. */
@@ -46,6 +46,7 @@ public final class HttpServer {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
             config.http.maxRequestSize = settings.maxBodyBytes() + 1L;
+            config.jetty.host = settings.host();
             config.jetty.port = settings.port();
             config.jetty.modifyServer(server -> {
                 // Jetty 12 waits for in-flight requests on stop only with a GracefulHandler in the chain;

@@ -19,13 +19,25 @@ import java.util.concurrent.TimeUnit;
  */
 public record ChildServer(Process process, Path logFile) implements AutoCloseable {
     private static final List<String> INHERITED = List.of("AWS_REGION", "DYNAMODB_ENDPOINT", "API_KEYS_FILE",
-            "TABLE_NAME_COLLECTIONS", "TABLE_NAME_ENTRIES", "DATA_DIR", "PORT", "API_KEYS", "DEBUG", "CURSOR_SECRET");
+            "TABLE_NAME_COLLECTIONS", "TABLE_NAME_ENTRIES", "DATA_DIR", "PORT", "API_KEYS", "DEBUG", "CURSOR_SECRET", "HOST");
 
     public static ChildServer start(Map<String, String> env, Path log, String... jvmOptions) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
+        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return start(command, env, log);
+    }
+
+    /** {@code java -jar jar}, as README runs it (the jar's manifest brings lib/ beside it). */
+    public static ChildServer startJar(Path jar, Map<String, String> env, Path log) throws IOException {
+        return start(List.of(java(), "-Xmx256m", "-jar", jar.toString()), env, log);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static ChildServer start(List<String> command, Map<String, String> env, Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command);
         INHERITED.forEach(builder.environment()::remove);
         builder.environment().putAll(env);
