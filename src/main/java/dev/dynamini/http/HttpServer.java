@@ -65,8 +65,10 @@ public final class HttpServer {
                 EXPOSED.forEach(rule::exposeHeader);
             }));
             config.events.handlerAdded(handler -> {
-                // CORS preflights are answered for every path; they are not endpoints of the API
-                if (handler.getHttpMethod().isHttpMethod() && handler.getHttpMethod() != HandlerType.OPTIONS) {
+                // CORS preflights are answered for every path and HEAD wherever GET is: neither is an
+                // endpoint of its own in the API's description
+                HandlerType method = handler.getHttpMethod();
+                if (method.isHttpMethod() && method != HandlerType.OPTIONS && method != HandlerType.HEAD) {
                     routes.add(handler.getHttpMethod().name(), handler.getPath());
                 }
             });
