@@ -42,6 +42,7 @@ public final class HttpServer {
         Authentication authentication = new Authentication(keys);
         AccessLog accessLog = new AccessLog(metrics, requestObserver);
         ErrorResponses errors = new ErrorResponses(json, routes::methodsAt);
+        Cors cors = new Cors(settings.corsOrigins(), EXPOSED, CORS_MAX_AGE_SECONDS);
         this.javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
@@ -55,15 +56,6 @@ public final class HttpServer {
                 // errors Jetty answers itself (malformed URI, oversized headers) get our JSON shape too
                 server.setErrorHandler(new JsonErrorHandler());
             });
-            config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
-                if (settings.corsOrigins().contains("*")) {
-                    rule.anyHost();
-                } else {
-                    rule.allowHost(settings.corsOrigins().get(0), settings.corsOrigins().subList(1, settings.corsOrigins().size()).toArray(String[]::new));
-                }
-                rule.maxAge = CORS_MAX_AGE_SECONDS;
-                EXPOSED.forEach(rule::exposeHeader);
-            }));
             config.events.handlerAdded(handler -> {
                 // CORS preflights are answered for every path and HEAD wherever GET is: neither is an
                 // endpoint of its own in the API's description
@@ -76,7 +68,9 @@ public final class HttpServer {
             config.routes.before(ctx -> {
                 accessLog.begin(ctx);
                 ctx.attribute(Bodies.MAX_BYTES, settings.maxBodyBytes());
+                cors.grant(ctx);
             });
+            config.routes.after(cors::answerPreflight);
             // only requests that match a route are authenticated: an unknown route is a 404 (and a
             // wrong method a 405) with or without a key, and metrics know the route of every 401/403
             config.routes.beforeMatched("/api/*", authentication::check);

@@ -43,7 +43,8 @@ class ConfigTest {
                 "DYNAMODB_ENDPOINT", "localhost:8000",
                 "AWS_DYNAMODB_RETRY_BASE_DELAY", "-5",
                 "TABLE_NAME_ENTRIES", "no spaces allowed",
-                "MAX_BODY_BYTES", "999999999");
+                "MAX_BODY_BYTES", "999999999",
+                "CORS_ORIGINS", "https://app.example.com, *.example.com");
         bad.forEach((variable, value) -> {
             ConfigException e = assertThrows(ConfigException.class, () -> Config.from(Map.of(variable, value)));
             assertTrue(e.getMessage().startsWith(variable + ": "), e.getMessage());
