@@ -47,7 +47,8 @@ public final class Dynamini implements AutoCloseable {
         IdGenerator ids = new IdGenerator(Clock.systemUTC());
         VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC());
         HttpServer http = new HttpServer(
-                new HttpServer.Settings(config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace()),
+                new HttpServer.Settings(config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace(),
+                        config.minRequestDataRate(), config.minRequestDataRateGrace(), config.idleTimeout()),
                 keys, items, metrics, tables::ready, requestObserver).start();
         LOG.info("dynamini listening on port {} with {} ({} API keys)", http.port(), dynamo.description(), keys.size());
         return new Dynamini(dynamo, http, metrics);

@@ -30,7 +30,10 @@ public record Config(
         Path dataDir,
         int maxBodyBytes,
         List<String> corsOrigins,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        long minRequestDataRate,
+        Duration minRequestDataRateGrace,
+        Duration idleTimeout) {
 
     /** DynamoDB items are limited to 400 KB; a value is stored with its metadata in one item. */
     public static final int MAX_BODY_BYTES_LIMIT = 350 * 1024;
@@ -74,7 +77,10 @@ public record Config(
                 Path.of(r.string("DATA_DIR", "./data")),
                 r.boundedInt("MAX_BODY_BYTES", 256 * 1024, 1024, MAX_BODY_BYTES_LIMIT),
                 r.origins("CORS_ORIGINS"),
-                Duration.ofMillis(r.boundedInt("SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)));
+                Duration.ofMillis(r.boundedInt("SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)),
+                r.boundedInt("MIN_REQUEST_DATA_RATE", 1024, 0, 1_000_000_000),
+                Duration.ofMillis(r.boundedInt("MIN_REQUEST_DATA_RATE_GRACE_MS", 5000, 100, 600_000)),
+                Duration.ofMillis(r.boundedInt("IDLE_TIMEOUT_MS", 30_000, 1000, 3_600_000)));
     }
 
     /** Parses one variable at a time so that each error names its variable. */
