@@ -54,7 +54,8 @@ public final class Dynamini implements AutoCloseable {
         byte[] cursorSecret = config.cursorSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).orElseGet(keys::derivedSecret);
         VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), new Cursors(cursorSecret));
         HttpServer http = new HttpServer(
-                new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace()),
+                new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace(),
+                        config.minRequestDataRate(), config.minRequestDataRateGrace(), config.idleTimeout()),
                 keys, items, metrics, tables::ready, requestObserver).start();
         LOG.info("dynamini listening on port {} (HOST {}) with {} ({} API keys)", http.port(), config.host(), dynamo.description(), keys.size());
         if (keys.placeholderKeys() > 0 && !loopback(config.host())) {

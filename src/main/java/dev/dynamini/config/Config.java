@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Every setting of the server, read from environment variables. The names of dynamodb-mini keep
@@ -31,6 +32,9 @@ public record Config(
         int maxBodyBytes,
         List<String> corsOrigins,
         Duration shutdownGrace,
+        long minRequestDataRate,
+        Duration minRequestDataRateGrace,
+        Duration idleTimeout,
         Optional<String> cursorSecret) {
 
     /** DynamoDB items are limited to 400 KB; a value is stored with its metadata in one item. */
@@ -75,13 +79,18 @@ public record Config(
                 r.optionalString("API_KEYS"),
                 Path.of(r.string("DATA_DIR", "./data")),
                 r.boundedInt("MAX_BODY_BYTES", 256 * 1024, 1024, MAX_BODY_BYTES_LIMIT),
-                r.list("CORS_ORIGINS", List.of("*")),
+                r.origins("CORS_ORIGINS"),
                 Duration.ofMillis(r.boundedInt("SHUTDOWN_GRACE_MS", 10_000, 0, 600_000)),
+                r.boundedInt("MIN_REQUEST_DATA_RATE", 1024, 0, 1_000_000_000),
+                Duration.ofMillis(r.boundedInt("MIN_REQUEST_DATA_RATE_GRACE_MS", 5000, 100, 600_000)),
+                Duration.ofMillis(r.boundedInt("IDLE_TIMEOUT_MS", 30_000, 1000, 3_600_000)),
                 r.optionalSecret("CURSOR_SECRET", 16));
     }
 
     /** Parses one variable at a time so that each error names its variable. */
     private record Reader(Map<String, String> env) {
+        private static final Pattern ORIGIN = Pattern.compile("(?i)(https?://)?[a-z0-9.-]+(:[0-9]{1,5})?/?");
+
         Optional<String> optionalString(String name) {
             String value = env.get(name);
             return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
@@ -166,10 +175,15 @@ public record Config(
             return value;
         }
 
-        List<String> list(String name, List<String> fallback) {
-            return optionalString(name)
-                    .map(raw -> List.of(raw.split("\\s*,\\s*")))
-                    .orElse(fallback);
+        /** "*" or a list of origins (scheme://host[:port]); matching is exact, so wildcards in hosts are refused. */
+        List<String> origins(String name) {
+            List<String> origins = optionalString(name).map(raw -> List.of(raw.split("\\s*,\\s*"))).orElse(List.of("*"));
+            for (String origin : origins) {
+                if (!origin.equals("*") && !ORIGIN.matcher(origin).matches()) {
+                    throw new ConfigException(name, "expected * or origins such as https://app.example.com, got '" + origin + "'");
+                }
+            }
+            return origins;
         }
 
         private static long parseLong(String name, String raw) {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,13 @@ public final class HttpServer {
     private final Duration shutdownGrace;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    public record Settings(String host, int port, int maxBodyBytes, List<String> corsOrigins, Duration shutdownGrace) {
+    /**
+     * {@code minRequestDataRate} (bytes/s, 0: no minimum) applies to request bodies once
+     * {@code minRequestDataRateGrace} has passed; {@code idleTimeout} is how long a connection may
+     * stay silent, also in the middle of a body.
+     */
+    public record Settings(String host, int port, int maxBodyBytes, List<String> corsOrigins, Duration shutdownGrace,
+                           long minRequestDataRate, Duration minRequestDataRateGrace, Duration idleTimeout) {
     }
 
     /** A registered endpoint: method and path template such as {@code /api/user/{user}/collection}. */
@@ -42,32 +50,37 @@ public final class HttpServer {
         Authentication authentication = new Authentication(keys);
         AccessLog accessLog = new AccessLog(metrics, requestObserver);
         ErrorResponses errors = new ErrorResponses(json, routes::methodsAt);
+        Cors cors = new Cors(settings.corsOrigins(), EXPOSED, CORS_MAX_AGE_SECONDS);
+        BodyBuffering bodies = new BodyBuffering(settings.maxBodyBytes(),
+                new BodyBuffering.Limits(settings.minRequestDataRate(), settings.minRequestDataRateGrace(), settings.idleTimeout()),
+                json, metrics::requestBodyTooSlow);
         this.javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
             config.http.maxRequestSize = settings.maxBodyBytes() + 1L;
-            config.jetty.host = settings.host();
-            config.jetty.port = settings.port();
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(settings.host());
+                connector.setPort(settings.port());
+                connector.setIdleTimeout(settings.idleTimeout().toMillis());
+                return connector;
+            });
             config.jetty.modifyServer(server -> {
-                // Jetty 12 waits for in-flight requests on stop only with a GracefulHandler in the chain;
-                // the stop timeout bounds that wait
+                // bodies are read in full, without holding a thread, before a request reaches Javalin
+                // (whose reads block); inserted first, so that it runs inside the GracefulHandler
+                server.insertHandler(bodies.handler());
+                // Jetty 12 waits for in-flight requests on stop only with a GracefulHandler in the chain
+                // (a request still sending its body counts); the stop timeout bounds that wait
                 server.insertHandler(new GracefulHandler());
                 server.setStopTimeout(settings.shutdownGrace().toMillis());
                 // errors Jetty answers itself (malformed URI, oversized headers) get our JSON shape too
                 server.setErrorHandler(new JsonErrorHandler());
             });
-            config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
-                if (settings.corsOrigins().contains("*")) {
-                    rule.anyHost();
-                } else {
-                    rule.allowHost(settings.corsOrigins().get(0), settings.corsOrigins().subList(1, settings.corsOrigins().size()).toArray(String[]::new));
-                }
-                rule.maxAge = CORS_MAX_AGE_SECONDS;
-                EXPOSED.forEach(rule::exposeHeader);
-            }));
             config.events.handlerAdded(handler -> {
-                // CORS preflights are answered for every path; they are not endpoints of the API
-                if (handler.getHttpMethod().isHttpMethod() && handler.getHttpMethod() != HandlerType.OPTIONS) {
+                // CORS preflights are answered for every path and HEAD wherever GET is: neither is an
+                // endpoint of its own in the API's description
+                HandlerType method = handler.getHttpMethod();
+                if (method.isHttpMethod() && method != HandlerType.OPTIONS && method != HandlerType.HEAD) {
                     routes.add(handler.getHttpMethod().name(), handler.getPath());
                 }
             });
@@ -75,7 +88,9 @@ public final class HttpServer {
             config.routes.before(ctx -> {
                 accessLog.begin(ctx);
                 ctx.attribute(Bodies.MAX_BYTES, settings.maxBodyBytes());
+                cors.grant(ctx);
             });
+            config.routes.after(cors::answerPreflight);
             // only requests that match a route are authenticated: an unknown route is a 404 (and a
             // wrong method a 405) with or without a key, and metrics know the route of every 401/403
             config.routes.beforeMatched("/api/*", authentication::check);

@@ -29,19 +29,19 @@ final class ItemRoutes {
 
     void register(RoutesConfig routes, Resource resource) {
         String one = resource.itemPath();
-        routes.get(resource.listPath, ctx -> list(ctx, resource.scope(ctx)));
+        GetRoutes.add(routes, resource.listPath, ctx -> list(ctx, resource.scope(ctx)));
         routes.post(resource.listPath, ctx -> create(ctx, resource));
-        routes.get(one, ctx -> read(ctx, resource));
+        GetRoutes.add(routes, one, ctx -> read(ctx, resource));
         routes.put(one, ctx -> update(ctx, resource));
         routes.delete(one, ctx -> delete(ctx, resource));
-        routes.get(one + "/versions", ctx -> history(ctx, resource));
-        routes.get(one + "/versions/{version}", ctx -> version(ctx, resource));
+        GetRoutes.add(routes, one + "/versions", ctx -> history(ctx, resource));
+        GetRoutes.add(routes, one + "/versions/{version}", ctx -> version(ctx, resource));
         routes.post(one + "/restore", ctx -> restore(ctx, resource));
     }
 
     /** GET /api/collection: every user's collections. */
     void registerApplicationList(RoutesConfig routes) {
-        routes.get("/api/collection", ctx -> list(ctx, Scope.collectionsOfApplication(Requests.caller(ctx).application())));
+        GetRoutes.add(routes, "/api/collection", ctx -> list(ctx, Scope.collectionsOfApplication(Requests.caller(ctx).application())));
     }
 
     private void list(Context ctx, Scope scope) {

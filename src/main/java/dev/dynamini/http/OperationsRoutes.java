@@ -37,8 +37,8 @@ final class OperationsRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/health", ctx -> Bodies.send(ctx, UP));
-        routes.get("/ready", ctx -> {
+        GetRoutes.add(routes, "/health", ctx -> Bodies.send(ctx, UP));
+        GetRoutes.add(routes, "/ready", ctx -> {
             String problem = readinessProblem();
             if (problem == null) {
                 Bodies.send(ctx, READY);
@@ -47,8 +47,8 @@ final class OperationsRoutes {
                 Bodies.send(ctx, json.error(new ApiError(503, "unavailable", "DynamoDB or its tables are not reachable")));
             }
         });
-        routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
-        routes.get("/openapi.json", ctx -> Bodies.send(ctx, openApi));
+        GetRoutes.add(routes, "/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
+        GetRoutes.add(routes, "/openapi.json", ctx -> Bodies.send(ctx, openApi));
     }
 
     /** Null when ready; otherwise what is wrong, for the log (an orchestrator polls, so only at debug). */

@@ -35,7 +35,7 @@ final class RouteTable {
             }
         }
         if (methods.contains("GET")) {
-            methods.add("HEAD"); // Javalin answers HEAD wherever GET is routed
+            methods.add("HEAD"); // every GET route answers HEAD too (GetRoutes)
         }
         return methods;
     }

@@ -37,6 +37,8 @@ public final class Metrics implements DynamoObserver {
             .description("Read capacity units DynamoDB reported as consumed").register(registry);
     private final Counter writeUnits = Counter.builder("dynamini_dynamodb_consumed_write_capacity_units")
             .description("Write capacity units DynamoDB reported as consumed").register(registry);
+    private final Counter tooSlowBodies = Counter.builder("dynamini_http_request_bodies_too_slow")
+            .description("Requests cut off with 408 because their body arrived too slowly (never routed)").register(registry);
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Handlers run on one thread from start to end, so a thread-local follows one request. */
     private final ThreadLocal<DynamoUsage> currentRequest = new ThreadLocal<>();
@@ -119,6 +121,14 @@ public final class Metrics implements DynamoObserver {
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry)).record(took);
         return usage == null ? DynamoUsage.NONE : usage;
+    }
+
+    /**
+     * A request cut off while its body was still arriving. It never reached a route, so it has no
+     * place in the per-route histogram.
+     */
+    public void requestBodyTooSlow() {
+        tooSlowBodies.increment();
     }
 
     /** The Prometheus text exposition. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,20 @@ class ConfigTest {
         assertEquals(Path.of("./data"), c.dataDir());
         assertEquals(256 * 1024, c.maxBodyBytes());
         assertEquals(Optional.empty(), c.readCapacityUnits());
+        assertEquals(List.of("*"), c.corsOrigins());
+        assertEquals(1024, c.minRequestDataRate());
+        assertEquals(Duration.ofSeconds(5), c.minRequestDataRateGrace());
+        assertEquals(Duration.ofSeconds(30), c.idleTimeout());
+    }
+
+    @Test
+    void slowClientLimitsAndOriginsAreRead() {
+        Config c = Config.from(Map.of("MIN_REQUEST_DATA_RATE", "0", "MIN_REQUEST_DATA_RATE_GRACE_MS", "250",
+                "IDLE_TIMEOUT_MS", "60000", "CORS_ORIGINS", "https://app.example.com, http://localhost:8080"));
+        assertEquals(0, c.minRequestDataRate(), "0 turns the minimum rate off");
+        assertEquals(Duration.ofMillis(250), c.minRequestDataRateGrace());
+        assertEquals(Duration.ofMinutes(1), c.idleTimeout());
+        assertEquals(List.of("https://app.example.com", "http://localhost:8080"), c.corsOrigins());
     }
 
     @Test
@@ -43,7 +59,10 @@ class ConfigTest {
                 "DYNAMODB_ENDPOINT", "localhost:8000",
                 "AWS_DYNAMODB_RETRY_BASE_DELAY", "-5",
                 "TABLE_NAME_ENTRIES", "no spaces allowed",
-                "MAX_BODY_BYTES", "999999999");
+                "MAX_BODY_BYTES", "999999999",
+                "MIN_REQUEST_DATA_RATE", "-1",
+                "IDLE_TIMEOUT_MS", "10",
+                "CORS_ORIGINS", "https://app.example.com, *.example.com");
         bad.forEach((variable, value) -> {
             ConfigException e = assertThrows(ConfigException.class, () -> Config.from(Map.of(variable, value)));
             assertTrue(e.getMessage().startsWith(variable + ": "), e.getMessage());

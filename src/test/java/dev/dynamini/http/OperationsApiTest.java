@@ -147,6 +147,34 @@ class OperationsApiTest {
         }
     }
 
+    @Test
+    void anUnlistedOriginIsAnsweredNormallyOnlyWithoutTheGrant() {
+        try (TestServer restricted = TestServer.start(Map.of("CORS_ORIGINS", "https://app.example.com"))) {
+            Http app = restricted.appA();
+            Response created = app.post("/api/user/cors/collection", "{\"name\":\"shared\"}");
+            String c = created.json().path("meta").path("collection").asText();
+            Response plain = app.get("/api/user/cors/collection/" + c);
+
+            Response foreign = app.with("Origin", "https://evil.example.net").get("/api/user/cors/collection/" + c);
+            assertEquals(200, foreign.status(), foreign.toString());
+            assertEquals(plain.body(), foreign.body());
+            assertEquals(plain.header("ETag"), foreign.header("ETag"));
+            assertNull(foreign.header("Access-Control-Allow-Origin"), "no CORS grant: the browser keeps the answer from the page");
+            Response write = app.with("Origin", "https://evil.example.net").post("/api/user/cors/collection", "{\"name\":\"other\"}");
+            assertEquals(201, write.status(), "not a browser's concern here: the API key decides");
+
+            Response listed = app.with("Origin", "https://app.example.com").get("/api/user/cors/collection/" + c);
+            assertEquals(200, listed.status());
+            assertEquals("https://app.example.com", listed.header("Access-Control-Allow-Origin"));
+            assertEquals(plain.body(), listed.body());
+
+            awaitRecords(restricted, 5); // the access log records a request just after its response
+            String metrics = restricted.http().get("/metrics").body();
+            assertTrue(metrics.contains("dynamini_http_requests_seconds_count{method=\"GET\",route=\"/api/user/{user}/collection/{collection}\",status=\"200\"} 3"), metrics);
+            assertTrue(!metrics.contains("status=\"400\""), "no request was counted as a 400: " + metrics);
+        }
+    }
+
     private static void awaitRecords(TestServer s, int count) {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (s.requests().size() < count && System.nanoTime() < deadline) {
