@@ -1,6 +1,7 @@
 package dev.dynamini.http;
 
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.util.Locale;
 
 /** Reading request bodies (size and media type checked) and sending JSON. */
@@ -44,7 +45,8 @@ final class Bodies {
     }
 
     private static void requireJsonMediaType(Context ctx) {
-        String type = ctx.contentType();
+        // the raw header: Jetty's own parsing throws on a charset it does not know ("application/json" as one)
+        String type = ctx.header("Content-Type");
         if (type == null || type.isBlank()) {
             return; // as dynamodb-mini's clients may omit it; the body must still parse as JSON
         }
@@ -55,6 +57,10 @@ final class Bodies {
     }
 
     static void send(Context ctx, byte[] json) {
-        ctx.contentType(JSON).result(json);
+        ctx.contentType(JSON);
+        // a HEAD answer has no body; Jetty drops it on routed requests, not on every error path
+        if (ctx.method() != HandlerType.HEAD) {
+            ctx.result(json);
+        }
     }
 }

@@ -216,7 +216,11 @@ class FuzzApiTest {
         if (r.status() < 400 || r.status() >= 500 || wrote) {
             return "status " + r.status() + (wrote ? ", and it wrote to DynamoDB" : "");
         }
-        if (o.req().method == Method.HEAD) {
+        // Jetty answers a request target it cannot parse before it knows the method (it calls it
+        // "BAD"), and closes the connection: that JSON 400 has a body even for HEAD. Every answer
+        // dynamini gives itself carries X-Request-Id, and those must have no body.
+        boolean answeredByDynamini = r.header("X-Request-Id") != null;
+        if (o.req().method == Method.HEAD && (r.body().length == 0 || answeredByDynamini)) {
             return r.body().length == 0 ? null : "status " + r.status() + " to HEAD, with a body";
         }
         String type = r.header("Content-Type");
@@ -868,7 +872,9 @@ class FuzzApiTest {
             }
             case 6 -> {
                 q.variant = "a valid key with a space or tab inside";
-                q.apiKey = bytes(insert(r, key, r.nextBoolean() ? " " : "\t"));
+                // inside, not at either end: HTTP trims whitespace around a header value (RFC 9110 5.5)
+                int at = 1 + r.nextInt(key.length() - 1);
+                q.apiKey = bytes(key.substring(0, at) + (r.nextBoolean() ? " " : "\t") + key.substring(at));
             }
             case 7 -> {
                 q.variant = "Bearer <valid key>";
