@@ -96,6 +96,7 @@ public final class Dynamini implements AutoCloseable {
         try {
             http.stop();
         } finally {
+            metrics.close();
             dynamo.close();
         }
     }

@@ -1,5 +1,6 @@
 package dev.dynamini.dynamo;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -33,49 +34,47 @@ public final class MeteredDynamoDb {
     }
 
     public GetItemResponse getItem(GetItemRequest request) {
-        GetItemResponse response = call("GetItem", () -> client.getItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()));
-        report("GetItem", response.consumedCapacity() == null ? List.of() : List.of(response.consumedCapacity()), true);
-        return response;
+        return call("GetItem", true, () -> client.getItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
+                r -> r.consumedCapacity() == null ? List.of() : List.of(r.consumedCapacity()));
     }
 
     public BatchGetItemResponse batchGetItem(BatchGetItemRequest request) {
-        BatchGetItemResponse response = call("BatchGetItem", () -> client.batchGetItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()));
-        report("BatchGetItem", response.consumedCapacity(), true);
-        return response;
+        return call("BatchGetItem", true, () -> client.batchGetItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
+                BatchGetItemResponse::consumedCapacity);
     }
 
     public QueryResponse query(QueryRequest request) {
-        QueryResponse response = call("Query", () -> client.query(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()));
-        report("Query", response.consumedCapacity() == null ? List.of() : List.of(response.consumedCapacity()), true);
-        return response;
+        return call("Query", true, () -> client.query(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
+                r -> r.consumedCapacity() == null ? List.of() : List.of(r.consumedCapacity()));
     }
 
     public TransactWriteItemsResponse transactWriteItems(TransactWriteItemsRequest request) {
         // a cancelled transaction still consumed capacity, but DynamoDB does not say how much:
         // it is counted as a failed request with no units
-        TransactWriteItemsResponse response = call("TransactWriteItems", () ->
-                client.transactWriteItems(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()));
-        report("TransactWriteItems", response.consumedCapacity(), false);
-        return response;
+        return call("TransactWriteItems", false,
+                () -> client.transactWriteItems(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
+                TransactWriteItemsResponse::consumedCapacity);
     }
 
-    private <T> T call(String operation, Supplier<T> request) {
+    private <T> T call(String operation, boolean read, Supplier<T> request, Function<T, List<ConsumedCapacity>> consumed) {
+        long started = System.nanoTime();
+        T response;
         try {
-            return request.get();
+            response = request.get();
         } catch (RuntimeException e) {
-            observer.failed(operation, e);
+            observer.failed(operation, e, Duration.ofNanos(System.nanoTime() - started));
             throw e;
         }
-    }
-
-    private void report(String operation, List<ConsumedCapacity> consumed, boolean read) {
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
         double units = 0;
-        if (consumed != null) {
-            for (ConsumedCapacity c : consumed) {
+        List<ConsumedCapacity> capacity = consumed.apply(response);
+        if (capacity != null) {
+            for (ConsumedCapacity c : capacity) {
                 units += total(c, read ? ConsumedCapacity::readCapacityUnits : ConsumedCapacity::writeCapacityUnits);
             }
         }
-        observer.called(operation, read ? units : 0, read ? 0 : units);
+        observer.called(operation, read ? units : 0, read ? 0 : units, took);
+        return response;
     }
 
     private static double total(ConsumedCapacity c, Function<ConsumedCapacity, Double> specific) {

@@ -35,7 +35,7 @@ final class AccessLog {
         String id = presented != null && SAFE_ID.matcher(presented).matches() ? presented : UUID.randomUUID().toString();
         ctx.attribute(REQUEST_ID, id);
         ctx.header("X-Request-Id", id);
-        metrics.requestStarted();
+        metrics.requestStarted(id);
     }
 
     void end(Context ctx, Float millis) {

@@ -4,9 +4,18 @@ import dev.dynamini.dynamo.DynamoObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +30,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * reported. Also keeps the DynamoDB usage of the request running on the current thread, for the
  * access log.
  */
-public final class Metrics implements DynamoObserver {
+public final class Metrics implements DynamoObserver, AutoCloseable {
+    /** Under dev.dynamini, so that DEBUG=true turns it on. */
+    private static final Logger CALLS = LoggerFactory.getLogger("dev.dynamini.dynamodb");
     /**
      * Histogram buckets. A fixed, short list rather than Micrometer's ~70 percentile buckets, as
      * every route, method and status multiplies them into series of their own.
@@ -42,6 +53,7 @@ public final class Metrics implements DynamoObserver {
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Handlers run on one thread from start to end, so a thread-local follows one request. */
     private final ThreadLocal<DynamoUsage> currentRequest = new ThreadLocal<>();
+    private final ThreadLocal<String> currentRequestId = new ThreadLocal<>();
     /**
      * Meters by their tags, so the hot path is one map lookup rather than building and registering
      * a meter on every request (the label sets are bounded: route templates, known methods).
@@ -49,22 +61,39 @@ public final class Metrics implements DynamoObserver {
     private final Map<String, Timer> httpRequests = new ConcurrentHashMap<>();
     private final Map<String, Counter> dynamoRequests = new ConcurrentHashMap<>();
 
+    /** Listens to the JVM's GC notifications until closed. */
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
     public Metrics() {
         Gauge.builder("dynamini_http_requests_in_flight", inFlight, AtomicInteger::get)
                 .description("HTTP requests being served right now").register(registry);
+        // what Micrometer ships for the JVM and the process: memory, GC, threads, classes, CPU,
+        // uptime, open files
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
     }
 
     @Override
-    public void called(String operation, double read, double write) {
-        count(operation, "ok", read, write);
+    public void close() {
+        gcMetrics.close();
     }
 
     @Override
-    public void failed(String operation, Throwable error) {
-        count(operation, outcome(error), 0, 0);
+    public void called(String operation, double read, double write, Duration took) {
+        count(operation, "ok", read, write, took);
     }
 
-    private void count(String operation, String outcome, double read, double write) {
+    @Override
+    public void failed(String operation, Throwable error, Duration took) {
+        count(operation, outcome(error), 0, 0, took);
+    }
+
+    private void count(String operation, String outcome, double read, double write, Duration took) {
         dynamoRequests.computeIfAbsent(operation + " " + outcome, key -> Counter.builder("dynamini_dynamodb_requests")
                 .description("DynamoDB requests made, by operation and outcome")
                 .tag("operation", operation).tag("outcome", outcome).register(registry)).increment();
@@ -77,6 +106,12 @@ public final class Metrics implements DynamoObserver {
         DynamoUsage usage = currentRequest.get();
         if (usage != null) {
             currentRequest.set(usage.plus(read, write));
+        }
+        if (CALLS.isDebugEnabled()) {
+            // DEBUG=true: each DynamoDB call of a request, by its request id; never keys or values
+            String id = currentRequestId.get();
+            CALLS.debug("id={} op={} outcome={} ms={} rcu={} wcu={}", id == null ? "-" : id, operation, outcome,
+                    String.format("%.1f", took.toNanos() / 1e6), read, write);
         }
     }
 
@@ -103,9 +138,10 @@ public final class Metrics implements DynamoObserver {
     }
 
     /** Starts counting DynamoDB usage for the request on this thread. */
-    public void requestStarted() {
+    public void requestStarted(String requestId) {
         inFlight.incrementAndGet();
         currentRequest.set(DynamoUsage.NONE);
+        currentRequestId.set(requestId);
     }
 
     /** Stops counting and returns what the request on this thread used. */
@@ -114,6 +150,7 @@ public final class Metrics implements DynamoObserver {
         if (usage != null) {
             inFlight.decrementAndGet();
             currentRequest.remove();
+            currentRequestId.remove();
         }
         httpRequests.computeIfAbsent(method + " " + route + " " + status, key -> Timer.builder("dynamini_http_requests")
                 .description("HTTP requests by route template, method and status")

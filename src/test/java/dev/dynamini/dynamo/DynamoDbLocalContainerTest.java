@@ -22,7 +22,7 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 class DynamoDbLocalContainerTest {
     @Container
     @SuppressWarnings("resource")
-    private static final GenericContainer<?> DYNAMODB = new GenericContainer<>("amazon/dynamodb-local:latest")
+    private static final GenericContainer<?> DYNAMODB = new GenericContainer<>("amazon/dynamodb-local:3.3.1")
             .withCommand("-jar DynamoDBLocal.jar -inMemory -sharedDb")
             .withExposedPorts(8000);
 

@@ -67,6 +67,10 @@ class OperationsApiTest {
         assertTrue(value(text, "dynamini_dynamodb_consumed_write_capacity_units_total") > 0);
         assertTrue(value(text, "dynamini_dynamodb_consumed_read_capacity_units_total") > 0);
         assertTrue(!text.contains("/api/user/m/"), "raw paths (user ids) never become labels");
+        for (String jvmAndProcess : new String[] {"jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads", "jvm_classes_loaded_classes",
+                "process_cpu_usage", "system_cpu_count", "process_uptime_seconds", "process_files_open_files"}) {
+            assertTrue(text.contains(jvmAndProcess), "Micrometer's JVM and process binders: " + jvmAndProcess);
+        }
     }
 
     @Test
