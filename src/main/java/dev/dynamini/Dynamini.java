@@ -58,6 +58,7 @@ public final class Dynamini implements AutoCloseable {
                         config.minRequestDataRate(), config.minRequestDataRateGrace(), config.idleTimeout()),
                 keys, items, metrics, tables::ready, requestObserver).start();
         LOG.info("dynamini listening on port {} (HOST {}) with {} ({} API keys)", http.port(), config.host(), dynamo.description(), keys.size());
+        keys.warnings().forEach(warning -> LOG.warn("API keys: {}", warning));
         if (keys.placeholderKeys() > 0 && !loopback(config.host())) {
             LOG.warn("!!! {} of the API keys are the published example keys (\"{}...\") and HOST={} is reachable from other"
                     + " machines: anyone can read and write this server's data. Put keys of your own in API_KEYS_FILE. !!!",

@@ -37,7 +37,7 @@ public final class Main {
                 log.info("stopped");
             }, "dynamini-shutdown"));
         } catch (RuntimeException e) { // StartupException, or DynamoDB out of reach
-            System.err.println("dynamini: cannot start: " + e.getMessage());
+            System.err.println("dynamini: cannot start: " + DynamoConnection.explainStartupFailure(config, e));
             if (dynamo != null) {
                 dynamo.close();
             }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamini.testing.ChildServer;
+import dev.dynamini.testing.DynamoLocalServer;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
 import java.io.IOException;
@@ -142,6 +143,35 @@ class MainProcessTest {
             String log = child.log().strip();
             assertEquals(1, log.lines().count(), log);
             assertTrue(log.startsWith("dynamini: cannot start: DATA_DIR: " + readOnly.toAbsolutePath() + " is not writable"), log);
+        }
+    }
+
+    @Test
+    void awsRegionWithoutCredentialsIsOneLineSayingHowToRunEmbedded(@TempDir Path dir) throws Exception {
+        // no credentials anywhere, and no instance metadata lookup (it would go to the network)
+        Map<String, String> env = Map.of("PORT", Integer.toString(ChildServer.freePort()), "API_KEYS", API_KEYS,
+                "AWS_REGION", "eu-central-1", "AWS_EC2_METADATA_DISABLED", "true", "HOME", dir.toString());
+        try (ChildServer child = ChildServer.start(env, dir.resolve("region.log"), "-Duser.home=" + dir)) {
+            assertEquals(1, child.awaitExit(60), child.log());
+            String log = child.log().strip();
+            assertEquals(1, log.lines().count(), log);
+            assertTrue(log.startsWith("dynamini: cannot start: AWS_REGION=eu-central-1 selects real DynamoDB, but no AWS credentials were found"), log);
+            assertTrue(log.contains("unset AWS_REGION and DYNAMODB_ENDPOINT to run with embedded DynamoDB Local"), log);
+        }
+    }
+
+    @Test
+    void anEndpointWithARegionAndNoCredentialsGetsDummyOnes(@TempDir Path dir) throws Exception {
+        try (DynamoLocalServer dynamo = DynamoLocalServer.start()) {
+            int port = ChildServer.freePort();
+            Map<String, String> env = new java.util.HashMap<>(dynamo.env(5000));
+            env.putAll(Map.of("PORT", Integer.toString(port), "API_KEYS", API_KEYS, "AWS_REGION", "eu-central-1",
+                    "AWS_EC2_METADATA_DISABLED", "true", "HOME", dir.toString()));
+            try (ChildServer child = ChildServer.start(env, dir.resolve("endpoint.log"), "-Duser.home=" + dir)) {
+                child.awaitLog("dynamini listening on port " + port);
+                Http app = new Http("http://127.0.0.1:" + port).with("x-api-key", KEY);
+                assertEquals(201, app.post("/api/user/u/collection", "{\"name\":\"dummy credentials\"}").status());
+            }
         }
     }
 

@@ -31,10 +31,17 @@ public final class ApiKeys {
 
     private final List<Known> known;
     private final int placeholders;
+    private final List<String> warnings;
 
-    private ApiKeys(List<Known> known, int placeholders) {
+    private ApiKeys(List<Known> known, int placeholders, List<String> warnings) {
         this.known = List.copyOf(known);
         this.placeholders = placeholders;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** What the key list allows but should not have (never a key itself): logged at start-up. */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** How many configured keys are the published example keys (or start like them). */
@@ -103,17 +110,22 @@ public final class ApiKeys {
         List<Known> known = new ArrayList<>();
         Set<String> seenKeys = new HashSet<>();
         int placeholders = 0;
+        List<String> warnings = new ArrayList<>();
         int index = 0;
         for (JsonNode entry : root) {
             String where = "entry " + index++;
             String application = text(variable, entry, "application", where);
             String key = text(variable, entry, "key", where);
-            // applications become the first part of every stored key, so they share the id alphabet (no '#')
+            // applications become the first part of every stored key, where '#' separates the parts
+            if (application.length() > 128 || application.indexOf('#') >= 0 || application.chars().anyMatch(Character::isISOControl)) {
+                throw new ConfigException(variable, where + ": application must be 1-128 characters without '#' or control characters");
+            }
+            // dynamodb-mini accepted any application name and key: a migrated key list still starts
             if (!Ids.valid(application)) {
-                throw new ConfigException(variable, where + ": application must be 1-128 characters of A-Z a-z 0-9 . _ ~ @ : + = -");
+                warnings.add(where + ": application '" + application + "' has characters outside A-Z a-z 0-9 . _ ~ @ : + = - (allowed, as dynamodb-mini allowed it)");
             }
             if (key.length() < 8) {
-                throw new ConfigException(variable, where + ": key must be at least 8 characters");
+                warnings.add(where + " (application '" + application + "'): its key is shorter than 8 characters; use a long random key");
             }
             if (!seenKeys.add(key)) {
                 throw new ConfigException(variable, where + ": the same key is listed twice");
@@ -128,7 +140,7 @@ public final class ApiKeys {
                 placeholders++;
             }
         }
-        return new ApiKeys(known, placeholders);
+        return new ApiKeys(known, placeholders, warnings);
     }
 
     private static String text(String variable, JsonNode entry, String field, String where) {

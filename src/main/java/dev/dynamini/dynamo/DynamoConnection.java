@@ -2,6 +2,7 @@ package dev.dynamini.dynamo;
 
 import dev.dynamini.config.Config;
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -168,16 +170,48 @@ public final class DynamoConnection implements AutoCloseable {
     }
 
     /**
-     * The SDK's default chain; but a local endpoint with no credentials configured anywhere gets
-     * dummy ones, since DynamoDB Local accepts any.
+     * The SDK's default chain; but an endpoint (DynamoDB Local, a compatible engine) with no
+     * credentials configured anywhere gets dummy ones, since DynamoDB Local accepts any, whether or
+     * not AWS_REGION is set too. "Configured" is judged without asking the chain itself, whose last
+     * resort is the EC2 instance metadata service, a network call.
      */
     private static AwsCredentialsProvider credentials(Config config) {
-        boolean credentialsInEnvironment = System.getenv("AWS_ACCESS_KEY_ID") != null || System.getenv("AWS_PROFILE") != null
-                || System.getProperty("aws.accessKeyId") != null;
-        if (config.dynamoEndpoint().isPresent() && config.awsRegion().isEmpty() && !credentialsInEnvironment) {
+        if (config.dynamoEndpoint().isPresent() && !credentialsConfigured()) {
             return StaticCredentialsProvider.create(AwsBasicCredentials.create("dynamini", "local"));
         }
         return DefaultCredentialsProvider.builder().build();
+    }
+
+    private static boolean credentialsConfigured() {
+        for (String variable : new String[] {"AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_SHARED_CREDENTIALS_FILE"}) {
+            String value = System.getenv(variable);
+            if (value != null && !value.isBlank()) {
+                return true;
+            }
+        }
+        if (System.getProperty("aws.accessKeyId") != null) {
+            return true;
+        }
+        String home = System.getProperty("user.home");
+        return home != null && Files.exists(Path.of(home, ".aws", "credentials"));
+    }
+
+    /**
+     * One line for a start-up that failed on DynamoDB: the SDK's own message for missing credentials
+     * is a dump of every provider it tried.
+     */
+    public static String explainStartupFailure(Config config, RuntimeException failure) {
+        boolean noCredentials = failure instanceof SdkClientException && failure.getMessage() != null
+                && failure.getMessage().startsWith("Unable to load credentials");
+        if (noCredentials) {
+            return (config.dynamoEndpoint().isEmpty() && config.awsRegion().isPresent()
+                    ? "AWS_REGION=" + config.awsRegion().get() + " selects real DynamoDB"
+                    : "DynamoDB at DYNAMODB_ENDPOINT needs credentials")
+                    + ", but no AWS credentials were found (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or an instance or task role);"
+                    + " set them, or unset AWS_REGION and DYNAMODB_ENDPOINT to run with embedded DynamoDB Local";
+        }
+        return failure.getMessage();
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -29,12 +29,24 @@ class ApiKeysTest {
     @Test
     void badKeyFilesStopStartUpNamingTheVariable() {
         for (String json : new String[] {"not json", "{}", "[]", "[{\"application\":\"a\"}]",
-                "[{\"application\":\"a#b\",\"key\":\"longenough\"}]", "[{\"application\":\"a\",\"key\":\"short\"}]",
+                "[{\"application\":\"a#b\",\"key\":\"longenough\"}]", "[{\"application\":\"a\\u0001b\",\"key\":\"longenough\"}]",
+                "[{\"application\":\"" + "a".repeat(129) + "\",\"key\":\"longenough\"}]", "[{\"application\":\"a\",\"key\":\"\"}]",
                 "[{\"application\":\"a\",\"key\":\"longenough\"},{\"application\":\"b\",\"key\":\"longenough\"}]",
                 "[{\"application\":\"a\",\"key\":\"longenough\",\"access\":\"admin\"}]"}) {
             ConfigException e = assertThrows(ConfigException.class, () -> ApiKeys.parse("API_KEYS", json), json);
             assertTrue(e.getMessage().startsWith("API_KEYS: "), e.getMessage());
         }
+    }
+
+    @Test
+    void whatDynamodbMiniAcceptedStartsWithAWarning() {
+        ApiKeys keys = ApiKeys.parse("API_KEYS", "[{\"application\":\"My App\",\"key\":\"tiny1\"}]");
+        assertEquals("My App", keys.authenticate("tiny1").orElseThrow().application());
+        assertEquals(2, keys.warnings().size(), keys.warnings().toString());
+        assertTrue(keys.warnings().get(0).contains("'My App' has characters outside"), keys.warnings().toString());
+        assertTrue(keys.warnings().get(1).contains("shorter than 8 characters"), keys.warnings().toString());
+        assertFalse(String.join(" ", keys.warnings()).contains("tiny1"), "a warning never shows the key");
+        assertTrue(ApiKeys.parse("API_KEYS", "[{\"application\":\"app\",\"key\":\"long-enough-key\"}]").warnings().isEmpty());
     }
 
     @Test

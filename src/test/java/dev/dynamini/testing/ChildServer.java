@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public record ChildServer(Process process, Path logFile) implements AutoCloseable {
     private static final List<String> INHERITED = List.of("AWS_REGION", "DYNAMODB_ENDPOINT", "API_KEYS_FILE",
-            "TABLE_NAME_COLLECTIONS", "TABLE_NAME_ENTRIES", "DATA_DIR", "PORT", "API_KEYS", "DEBUG", "CURSOR_SECRET", "HOST");
+            "TABLE_NAME_COLLECTIONS", "TABLE_NAME_ENTRIES", "DATA_DIR", "PORT", "API_KEYS", "DEBUG", "CURSOR_SECRET", "HOST",
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE");
 
     public static ChildServer start(Map<String, String> env, Path log, String... jvmOptions) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
