@@ -43,6 +43,7 @@ class CrashDurabilityTest {
             try (ChildServer child = ChildServer.start(env, dir.resolve("round-" + round + ".log"))) {
                 child.awaitLog("dynamini listening on port " + port);
                 Http api = new Http("http://127.0.0.1:" + port).with("x-api-key", KEY);
+                current = child;
                 assertAllThere(api, acknowledged, round);
                 if (round == ROUNDS) {
                     break;
@@ -65,8 +66,14 @@ class CrashDurabilityTest {
         }
     }
 
-    private static Ack ack(String itemPath, Response response, int expectedStatus) {
-        assertEquals(expectedStatus, response.status(), response.toString());
+    /** The server of the round, whose log explains an unexpected answer. */
+    private static ChildServer current;
+
+    private static Ack ack(String itemPath, Response response, int expectedStatus) throws java.io.IOException {
+        if (response.status() != expectedStatus) {
+            String log = current.log();
+            assertEquals(expectedStatus, response.status(), response + "\nserver log (end):\n" + log.substring(Math.max(0, log.length() - 4000)));
+        }
         JsonNode body = response.json();
         return new Ack(itemPath, body.path("meta").path("version").asLong(), body);
     }

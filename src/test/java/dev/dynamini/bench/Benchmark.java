@@ -190,6 +190,7 @@ public final class Benchmark {
             if (barrier != CommitBarrier.NONE) {
                 // the price of "a 2xx means durable" in embedded mode, next to the bare transaction
                 floors.put("rawTxCreateEntryDurable", raw::transactCreateEntryDurable);
+                rawTitles.put("rawTxCreateEntryDurable", "the same TransactWriteItems, then the durability barrier (GetItem of the head's version)");
             }
             floors.put("rawTxDeleteEntry", raw::transactDeleteEntry);
             floors.put("rawTxCreateCollection", raw::transactCreateCollection);
@@ -201,7 +202,6 @@ public final class Benchmark {
             rawTitles.put("rawQueryVersionsPage", "Query: newest " + (options.versionsLimit() + 1) + " versions of 1 entry");
             rawTitles.put("rawTxUpdate", "TransactWriteItems: Put head + Put version + ConditionCheck collection");
             rawTitles.put("rawTxCreateEntry", "TransactWriteItems: Put head + Put version + Put name + ConditionCheck");
-            rawTitles.put("rawTxCreateEntryDurable", "the same TransactWriteItems, then the durability barrier (GetItem of the head's version)");
             rawTitles.put("rawTxDeleteEntry", "TransactWriteItems: Put head + Put version + Delete name + ConditionCheck");
             rawTitles.put("rawTxCreateCollection", "TransactWriteItems: Put head + Put version + Put name (collections table, with index)");
 
