@@ -3,17 +3,13 @@ package dev.dynamini;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.dynamini.testing.ChildJvm;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -40,7 +36,7 @@ class MainProcessTest {
         Http app = new Http("http://127.0.0.1:" + port).with("x-api-key", KEY);
         String c;
 
-        try (Child first = Child.start(env, dir.resolve("first.log"))) {
+        try (ChildJvm first = start(env, dir.resolve("first.log"))) {
             first.awaitLog("dynamini listening on port " + port);
             Response created = app.with("X-Request-Id", "trace-abc-1").post("/api/user/" + USER + "/collection", "{\"name\":\"kept\"}");
             assertEquals(201, created.status(), created.toString());
@@ -67,7 +63,7 @@ class MainProcessTest {
             assertFalse(log.contains(USER), "paths (user ids) are logged as route templates");
         }
 
-        try (Child second = Child.start(env, dir.resolve("second.log"))) {
+        try (ChildJvm second = start(env, dir.resolve("second.log"))) {
             second.awaitLog("dynamini listening on port " + port);
             Response kept = app.get("/api/user/" + USER + "/collection/" + c + "/entry");
             assertEquals(200, kept.status(), kept.toString());
@@ -79,7 +75,7 @@ class MainProcessTest {
 
     @Test
     void aBadSettingStopsStartUpWithOneLineNamingIt(@TempDir Path dir) throws Exception {
-        try (Child child = Child.start(Map.of("PORT", "eighty", "API_KEYS", API_KEYS, "DATA_DIR", dir.toString()), dir.resolve("bad.log"))) {
+        try (ChildJvm child = start(Map.of("PORT", "eighty", "API_KEYS", API_KEYS, "DATA_DIR", dir.toString()), dir.resolve("bad.log"))) {
             assertTrue(child.process().waitFor(60, TimeUnit.SECONDS));
             assertEquals(2, child.process().exitValue());
             String log = child.log().strip();
@@ -92,7 +88,7 @@ class MainProcessTest {
     void aDynamoDbOutOfReachAtStartUpIsOneLineAndExit1(@TempDir Path dir) throws Exception {
         Map<String, String> env = Map.of("PORT", Integer.toString(freePort()), "API_KEYS", API_KEYS,
                 "DYNAMODB_ENDPOINT", "http://127.0.0.1:" + freePort(), "DYNAMODB_TIMEOUT_MS", "2000");
-        try (Child child = Child.start(env, dir.resolve("unreachable.log"))) {
+        try (ChildJvm child = start(env, dir.resolve("unreachable.log"))) {
             assertTrue(child.process().waitFor(60, TimeUnit.SECONDS), "gave up instead of hanging");
             assertEquals(1, child.process().exitValue());
             String log = child.log();
@@ -101,45 +97,8 @@ class MainProcessTest {
         }
     }
 
-    /** A JVM running Main with the test's classpath, its output going to a file. */
-    private record Child(Process process, Path logFile) implements AutoCloseable {
-        static Child start(Map<String, String> env, Path log) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-            for (String inherited : List.of("AWS_REGION", "DYNAMODB_ENDPOINT", "API_KEYS_FILE", "TABLE_NAME_COLLECTIONS", "TABLE_NAME_ENTRIES")) {
-                builder.environment().remove(inherited);
-            }
-            builder.environment().putAll(env);
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
-            builder.directory(log.getParent().toFile());
-            return new Child(builder.start(), log);
-        }
-
-        String log() throws IOException {
-            File file = logFile.toFile();
-            return file.exists() ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
-        }
-
-        void awaitLog(String text) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!log().contains(text)) {
-                if (!process.isAlive()) {
-                    fail("the server exited with " + process.exitValue() + ": " + log());
-                }
-                if (System.nanoTime() > deadline) {
-                    process.destroyForcibly();
-                    fail("no '" + text + "' within a minute: " + log());
-                }
-                Thread.sleep(50);
-            }
-        }
-
-        /** A test that failed half-way must not leave a server running. */
-        @Override
-        public void close() {
-            process.destroyForcibly();
-        }
+    private static ChildJvm start(Map<String, String> env, Path log) throws IOException {
+        return ChildJvm.start(Main.class, "256m", env, log);
     }
 
     private static int freePort() throws IOException {

@@ -75,6 +75,8 @@ public final class HttpServer {
                 accessLog.begin(ctx);
                 ctx.attribute(Bodies.MAX_BYTES, settings.maxBodyBytes());
             });
+            // text is checked before anything reads it, authentication included
+            config.routes.beforeMatched(StrictText::checkQueryAndHeaders);
             // only requests that match a route are authenticated: an unknown route is a 404 (and a
             // wrong method a 405) with or without a key, and metrics know the route of every 401/403
             config.routes.beforeMatched("/api/*", authentication::check);
