@@ -16,11 +16,12 @@ import dev.dynamini.store.Kind;
 import dev.dynamini.store.Order;
 import dev.dynamini.store.Position;
 import dev.dynamini.store.Scope;
-import dev.dynamini.store.Slice;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -41,6 +42,13 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 /** {@link ItemRepository} on two DynamoDB tables, laid out as {@link KeyLayout} describes. */
 public final class DynamoItemRepository implements ItemRepository {
+    /** The most items one Query asks for. */
+    private static final int MAX_REQUEST_ITEMS = 1000;
+    /** What one Query of a whole listing aims to return, in bytes of items. */
+    private static final long REQUEST_BYTES = 1 << 20;
+    /** Items the first Query of a whole listing asks for, before their size is known: few, as items may be large. */
+    private static final int FIRST_REQUEST_ITEMS = 32;
+
     private final MeteredDynamoDb dynamo;
     private final TableNames tables;
     private final boolean consistentRead;
@@ -110,7 +118,7 @@ public final class DynamoItemRepository implements ItemRepository {
     // ---- listings -------------------------------------------------------------------------------
 
     @Override
-    public Slice heads(Scope scope, Position after, int limit, boolean liveOnly) {
+    public Iterator<List<Item>> heads(Scope scope, Position after, int limit, boolean liveOnly) {
         QueryRequest.Builder query = scope.wholeApplication()
                 ? applicationQuery(scope, KeyLayout.HEAD, after == null ? null : KeyLayout.head(after.id()), after)
                 : partitionQuery(scope, KeyLayout.HEAD, after == null ? null : KeyLayout.head(after.id()));
@@ -119,24 +127,24 @@ public final class DynamoItemRepository implements ItemRepository {
             names.put("#deleted", ItemCodec.DELETED_AT);
             query.filterExpression("attribute_not_exists(#deleted)").expressionAttributeNames(names);
         }
-        return collect(scope.kind(), query, limit);
+        return pages(scope.kind(), query, limit);
     }
 
     @Override
-    public Slice versionsInScope(Scope scope, Position after, int limit) {
+    public Iterator<List<Item>> versionsInScope(Scope scope, Position after, int limit) {
         String start = after == null ? null : KeyLayout.version(after.id(), after.version());
         QueryRequest.Builder query = scope.wholeApplication()
                 ? applicationQuery(scope, KeyLayout.VERSION, start, after)
                 : partitionQuery(scope, KeyLayout.VERSION, start);
-        return collect(scope.kind(), query, limit);
+        return pages(scope.kind(), query, limit);
     }
 
     @Override
-    public Slice versionsOf(ItemKey key, Position after, int limit, Order order) {
+    public Iterator<List<Item>> versionsOf(ItemKey key, Position after, int limit, Order order) {
         QueryRequest.Builder query = partitionQuery(key.scope(), KeyLayout.versionsOf(key.id()),
                 after == null ? null : KeyLayout.version(key.id(), after.version()))
                 .scanIndexForward(order == Order.ASC);
-        return collect(key.kind(), query, limit);
+        return pages(key.kind(), query, limit);
     }
 
     /** The scope's partition, sort keys starting with {@code prefix}, resuming after {@code start}. */
@@ -179,28 +187,51 @@ public final class DynamoItemRepository implements ItemRepository {
     }
 
     /**
-     * Pages through DynamoDB until {@code limit} items are found (one more, to learn whether the
-     * listing goes on) or the listing ends. Without a limit, every page: never cut at 1 MB.
+     * The query's pages, one request per {@code next()}: never cut at DynamoDB's 1 MB, and never
+     * asking for more items than {@code limit} leaves. Items are decoded here, a page at a time.
+     *
+     * <p>A whole listing asks for about {@link #REQUEST_BYTES} of items per request, DynamoDB's own
+     * page size, judged by the size of the items the last request returned. That bound matters on
+     * DynamoDB Local, the embedded default: it reads every match of a query into memory before it
+     * cuts the answer at 1 MB, so a query without a Limit would need memory in proportion to the
+     * whole partition.
      */
-    private Slice collect(Kind kind, QueryRequest.Builder query, int limit) {
-        boolean unlimited = limit == ItemRepository.EVERYTHING;
-        List<Item> items = new ArrayList<>();
-        while (true) {
-            if (!unlimited) {
-                query.limit(Math.min(limit + 1 - items.size(), 1000));
+    private Iterator<List<Item>> pages(Kind kind, QueryRequest.Builder query, int limit) {
+        return new Iterator<>() {
+            private int read;
+            private boolean ended;
+            private int nextRequestItems = FIRST_REQUEST_ITEMS;
+
+            @Override
+            public boolean hasNext() {
+                return !ended && read < limit;
             }
-            QueryResponse page = dynamo.query(query.build());
-            for (Map<String, AttributeValue> found : page.items()) {
-                items.add(ItemCodec.decode(kind, found));
+
+            @Override
+            public List<Item> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                query.limit(limit == ItemRepository.EVERYTHING ? nextRequestItems : Math.min(limit - read, MAX_REQUEST_ITEMS));
+                QueryResponse page = dynamo.query(query.build());
+                List<Item> items = new ArrayList<>(page.items().size());
+                long bytes = 0;
+                for (Map<String, AttributeValue> found : page.items()) {
+                    items.add(ItemCodec.decode(kind, found));
+                    bytes += ItemCodec.approximateBytes(found);
+                }
+                if (!items.isEmpty()) {
+                    nextRequestItems = (int) Math.max(1, Math.min(MAX_REQUEST_ITEMS, REQUEST_BYTES * items.size() / Math.max(1, bytes)));
+                }
+                read += items.size();
+                if (page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()) {
+                    query.exclusiveStartKey(page.lastEvaluatedKey());
+                } else {
+                    ended = true;
+                }
+                return items;
             }
-            if (!unlimited && items.size() > limit) {
-                return new Slice(List.copyOf(items.subList(0, limit)), true);
-            }
-            if (!page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty()) {
-                return new Slice(items, false);
-            }
-            query.exclusiveStartKey(page.lastEvaluatedKey());
-        }
+        };
     }
 
     // ---- writes ---------------------------------------------------------------------------------

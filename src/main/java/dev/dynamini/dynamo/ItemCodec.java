@@ -63,6 +63,16 @@ final class ItemCodec {
                 instant(map, DELETED_AT));
     }
 
+    /** About the bytes DynamoDB counts for the item (names and values; UTF-8 taken as one byte per char). */
+    static long approximateBytes(Map<String, AttributeValue> map) {
+        long bytes = 0;
+        for (Map.Entry<String, AttributeValue> attribute : map.entrySet()) {
+            AttributeValue v = attribute.getValue();
+            bytes += attribute.getKey().length() + (v.s() != null ? v.s().length() : v.n() != null ? v.n().length() : 0);
+        }
+        return bytes;
+    }
+
     static Map<String, AttributeValue> key(String partition, String sortKey) {
         return Map.of(KeyLayout.PK, s(partition), KeyLayout.SK, s(sortKey));
     }

@@ -40,7 +40,8 @@ final class AccessLog {
 
     void end(Context ctx, Float millis) {
         String route = route(ctx);
-        int status = ctx.statusCode();
+        Integer cutOff = Bodies.cutOffStatus(ctx);
+        int status = cutOff != null ? cutOff : ctx.statusCode(); // a list cut off was sent as 200, but failed
         DynamoUsage usage = metrics.requestFinished(metricMethod(ctx), route, status, Duration.ofNanos((long) (millis * 1_000_000)));
         Caller caller = Requests.caller(ctx);
         RequestRecord entry = new RequestRecord(ctx.attribute(REQUEST_ID), caller == null ? "-" : caller.application(),

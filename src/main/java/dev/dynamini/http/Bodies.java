@@ -1,13 +1,23 @@
 package dev.dynamini.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.dynamini.store.Item;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /** Reading request bodies (size and media type checked) and sending JSON. */
 final class Bodies {
     static final String JSON = "application/json";
     static final String MAX_BYTES = "dynamini.maxBodyBytes";
+    /** Set once a list's first byte is on its way: from then on the status is out. */
+    private static final String STREAMING = "dynamini.streaming";
+    private static final String CUT_OFF_STATUS = "dynamini.cutOffStatus";
+    private static final byte[] EMPTY_ARRAY = {'[', ']'};
 
     private Bodies() {
     }
@@ -33,7 +43,16 @@ final class Bodies {
         if (declared > max) {
             throw tooLarge(max);
         }
-        byte[] body = ctx.bodyAsBytes();
+        byte[] body;
+        try {
+            body = ctx.bodyAsBytes();
+        } catch (Exception e) { // Javalin (Kotlin) throws the IOException of a broken body undeclared
+            if (causedByIo(e)) {
+                // the client closed the connection or sent less than it declared: nothing of ours failed
+                throw ApiError.badRequest("the request body could not be read completely");
+            }
+            throw e instanceof RuntimeException unchecked ? unchecked : new IllegalStateException(e);
+        }
         if (body.length > max) {
             throw tooLarge(max);
         }
@@ -56,11 +75,74 @@ final class Bodies {
         }
     }
 
+    private static boolean causedByIo(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static void send(Context ctx, byte[] json) {
         ctx.contentType(JSON);
         // a HEAD answer has no body; Jetty drops it on routed requests, not on every error path
         if (ctx.method() != HandlerType.HEAD) {
             ctx.result(json);
         }
+    }
+
+    /**
+     * Sends the items as a JSON array while the pages are read, so that a list of any length needs
+     * one page of memory. Nothing goes out before the first item, so a failure until then still
+     * gets its JSON error. After that the status has been sent, and a failure can only cut the
+     * connection ({@link #abortIfStreaming}): a client never takes part of a list for all of it.
+     */
+    static void sendItems(Context ctx, JsonOut json, Iterator<List<Item>> pages) {
+        ctx.contentType(JSON);
+        JsonGenerator out = null;
+        try {
+            while (pages.hasNext()) {
+                for (Item item : pages.next()) {
+                    if (out == null) {
+                        ctx.attribute(STREAMING, Boolean.TRUE);
+                        out = json.generator(ctx.outputStream());
+                        out.writeStartArray();
+                    }
+                    JsonOut.writeItem(out, item);
+                }
+            }
+            if (out == null) {
+                ctx.result(EMPTY_ARRAY);
+                return;
+            }
+            out.writeEndArray();
+            out.close();
+        } catch (IOException clientGone) {
+            // the client stopped reading: no one is left to answer, and nothing of ours failed
+            // (logged as 499, as nginx logs a client that closed its connection)
+            abortIfStreaming(ctx, clientGone, 499);
+        }
+    }
+
+    /**
+     * Cuts the connection of a list whose answer has begun (a failure while it is sent), and keeps
+     * the status the failure would have had for the access log; false if no answer has begun, and
+     * the failure can still be answered. The answer then lacks its last chunk, which every HTTP
+     * client reports as an error. (Aborting Jetty's servlet channel instead leaves a state that
+     * Javalin's end of request trips over.)
+     */
+    static boolean abortIfStreaming(Context ctx, Throwable failure, int status) {
+        if (ctx.attribute(STREAMING) == null) {
+            return false;
+        }
+        ctx.attribute(CUT_OFF_STATUS, status);
+        ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().getEndPoint().close(failure);
+        return true;
+    }
+
+    /** The status of the failure that cut a list off, for the access log; null if none did. */
+    static Integer cutOffStatus(Context ctx) {
+        return ctx.attribute(CUT_OFF_STATUS);
     }
 }

@@ -9,7 +9,6 @@ import dev.dynamini.store.VersionMismatchException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import java.io.IOException;
 import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -68,15 +67,25 @@ final class ErrorResponses {
             // the exception's text names the operation and DynamoDB's reason, never keys or values
             LOG.warn("request {}: DynamoDB {}: {}", requestId, answer.code(), e.toString());
             ctx.header("Retry-After", RETRY_AFTER_SECONDS);
-        } else if (clientGoneOrBodyBroken(e)) {
-            // the client closed the connection or sent less body than it declared: nothing of ours failed
-            LOG.info("request {}: the request body could not be read: {}", requestId, e.toString());
-            answer = ApiError.badRequest("the request body could not be read completely");
+        } else if ((answer = refusedAsInvalid(e)) != null) {
+            // input past one of DynamoDB's limits that our own checks let through: the client gets
+            // a 400, and the gap in those checks gets a log line
+            LOG.warn("request {}: DynamoDB refused the request as invalid: {}", requestId, e.toString());
         } else {
             LOG.error("request {} failed", requestId, e);
             answer = new ApiError(500, "internal", "internal error; request id " + requestId);
         }
         send(ctx, answer);
+    }
+
+    /** DynamoDB finding a request invalid: only what a client sent can make a well-formed request so. */
+    static ApiError refusedAsInvalid(Throwable e) {
+        boolean invalid = e instanceof DynamoDbException d && d.statusCode() == 400 && d.awsErrorDetails() != null
+                && "ValidationException".equals(d.awsErrorDetails().errorCode());
+        if (e instanceof TransactionCanceledException cancelled && cancelled.hasCancellationReasons()) {
+            invalid = cancelled.cancellationReasons().stream().anyMatch(r -> "ValidationError".equals(r.code()));
+        }
+        return invalid ? ApiError.badRequest("DynamoDB refused the request as invalid (a key or an item beyond its limits)") : null;
     }
 
     /** Throttling after the SDK's retries is 429; DynamoDB out of reach or failing is 503. */
@@ -109,15 +118,6 @@ final class ErrorResponses {
         // conditions may have failed as well: a retry will tell)
         return e instanceof TransactionCanceledException cancelled && cancelled.hasCancellationReasons()
                 && cancelled.cancellationReasons().stream().anyMatch(r -> "ThrottlingError".equals(r.code()));
-    }
-
-    private static boolean clientGoneOrBodyBroken(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The {@code error} code of a status that has no more specific one. */
@@ -175,7 +175,9 @@ final class ErrorResponses {
 
     private void send(Context ctx, ApiError error) {
         ctx.attribute(ANSWERED, Boolean.TRUE);
-        ctx.status(error.status());
-        Bodies.send(ctx, json.error(error));
+        if (!Bodies.abortIfStreaming(ctx, error, error.status())) {
+            ctx.status(error.status());
+            Bodies.send(ctx, json.error(error));
+        }
     }
 }

@@ -91,6 +91,8 @@ public final class HttpServer {
                 cors.grant(ctx);
             });
             config.routes.after(cors::answerPreflight);
+            // text is checked before anything reads it, authentication included
+            config.routes.beforeMatched(StrictText::checkQueryAndHeaders);
             // only requests that match a route are authenticated: an unknown route is a 404 (and a
             // wrong method a 405) with or without a key, and metrics know the route of every 401/403
             config.routes.beforeMatched("/api/*", authentication::check);

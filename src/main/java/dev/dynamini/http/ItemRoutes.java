@@ -2,7 +2,9 @@ package dev.dynamini.http;
 
 import dev.dynamini.store.Created;
 import dev.dynamini.store.Item;
-import dev.dynamini.store.Page;
+import dev.dynamini.store.Filter;
+import dev.dynamini.store.Listing;
+import dev.dynamini.store.PageRequest;
 import dev.dynamini.store.Scope;
 import dev.dynamini.store.VersionedItems;
 import io.javalin.config.RoutesConfig;
@@ -45,14 +47,11 @@ final class ItemRoutes {
     }
 
     private void list(Context ctx, Scope scope) {
-        String name = ctx.queryParam("name");
-        if (name != null) {
-            sendList(ctx, items.findByName(scope, name));
-            return;
-        }
-        Page page = items.list(scope, Requests.filter(ctx), Requests.page(ctx));
-        announceNext(ctx, page);
-        sendList(ctx, page.items());
+        // every parameter is checked, whether or not this request uses it
+        String name = Requests.name(ctx);
+        Filter filter = Requests.filter(ctx);
+        PageRequest page = Requests.page(ctx);
+        sendList(ctx, name != null ? items.findByName(scope, name) : items.list(scope, filter, page));
     }
 
     private void create(Context ctx, Resource resource) {
@@ -63,12 +62,7 @@ final class ItemRoutes {
     }
 
     private void read(Context ctx, Resource resource) {
-        List<Item> found = items.read(resource.key(ctx), Requests.filter(ctx));
-        if (found.isEmpty()) {
-            throw new ApiError(404, "not_found", resource.kind.label() + " not found");
-        }
-        ctx.header("ETag", Requests.etag(found.get(found.size() - 1).version()));
-        sendList(ctx, found);
+        sendList(ctx, items.read(resource.key(ctx), Requests.filter(ctx)));
     }
 
     private void update(Context ctx, Resource resource) {
@@ -84,9 +78,7 @@ final class ItemRoutes {
     }
 
     private void history(Context ctx, Resource resource) {
-        Page page = items.history(resource.key(ctx), Requests.order(ctx), Requests.page(ctx));
-        announceNext(ctx, page);
-        sendList(ctx, page.items());
+        sendList(ctx, items.history(resource.key(ctx), Requests.order(ctx), Requests.page(ctx)));
     }
 
     private void version(Context ctx, Resource resource) {
@@ -107,26 +99,27 @@ final class ItemRoutes {
         Bodies.send(ctx, json.item(item));
     }
 
-    private void sendList(Context ctx, List<Item> list) {
-        Bodies.send(ctx, json.items(list));
+    /** Headers first (the next page, the ETag of one item read), then the items as they are read. */
+    private void sendList(Context ctx, Listing listing) {
+        listing.nextCursor().ifPresent(cursor -> announceNext(ctx, cursor));
+        listing.latestVersion().ifPresent(version -> ctx.header("ETag", Requests.etag(version)));
+        Bodies.sendItems(ctx, json, listing.pages());
     }
 
     /** The next page: Link (rel="next") with the same query and the new cursor, and X-Next-Cursor. */
-    private static void announceNext(Context ctx, Page page) {
-        page.nextCursor().ifPresent(cursor -> {
-            StringBuilder link = new StringBuilder(ctx.path()).append('?');
-            for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
-                if (param.getKey().equals("cursor")) {
-                    continue;
-                }
-                for (String value : param.getValue()) {
-                    link.append(encode(param.getKey())).append('=').append(encode(value)).append('&');
-                }
+    private static void announceNext(Context ctx, String cursor) {
+        StringBuilder link = new StringBuilder(ctx.path()).append('?');
+        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+            if (param.getKey().equals("cursor")) {
+                continue;
             }
-            link.append("cursor=").append(encode(cursor));
-            ctx.header("Link", "<" + link + ">; rel=\"next\"");
-            ctx.header("X-Next-Cursor", cursor);
-        });
+            for (String value : param.getValue()) {
+                link.append(encode(param.getKey())).append('=').append(encode(value)).append('&');
+            }
+        }
+        link.append("cursor=").append(encode(cursor));
+        ctx.header("Link", "<" + link + ">; rel=\"next\"");
+        ctx.header("X-Next-Cursor", cursor);
     }
 
     private static String encode(String s) {

@@ -6,16 +6,17 @@ import dev.dynamini.store.Item;
 import dev.dynamini.store.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 
 /**
  * Response bodies, written straight to bytes with a streaming generator. Stored values are already
- * JSON text and are written raw, never parsed again.
+ * JSON text and are written raw, never parsed again. Every stored string goes out through
+ * {@link StrictText#sendable}, so no stored item can make an answer fail.
  */
 final class JsonOut {
     /** Like JavaScript's toISOString, which dynamodb-mini clients saw: always milliseconds, always Z. */
@@ -41,21 +42,16 @@ final class JsonOut {
         return render(json -> writeItem(json, item));
     }
 
-    byte[] items(List<Item> items) {
-        return render(json -> {
-            json.writeStartArray();
-            for (Item item : items) {
-                writeItem(json, item);
-            }
-            json.writeEndArray();
-        });
+    /** A generator writing to a response as it goes (a long list); the caller closes it. */
+    JsonGenerator generator(OutputStream out) throws IOException {
+        return factory.createGenerator(out);
     }
 
     byte[] error(ApiError error) {
         return render(json -> {
             json.writeStartObject();
             json.writeStringField("error", error.code());
-            json.writeStringField("message", error.getMessage());
+            json.writeStringField("message", StrictText.sendable(error.getMessage()));
             if (error.item() != null) {
                 json.writeFieldName("item");
                 writeItem(json, error.item());
@@ -67,13 +63,13 @@ final class JsonOut {
     static void writeItem(JsonGenerator json, Item item) throws IOException {
         json.writeStartObject();
         json.writeObjectFieldStart("meta");
-        json.writeStringField("application", item.key().scope().application());
-        json.writeStringField("user", item.key().scope().user());
+        json.writeStringField("application", StrictText.sendable(item.key().scope().application()));
+        json.writeStringField("user", StrictText.sendable(item.key().scope().user()));
         if (item.key().kind() == Kind.COLLECTION) {
-            json.writeStringField("collection", item.key().id());
+            json.writeStringField("collection", StrictText.sendable(item.key().id()));
         } else {
-            json.writeStringField("collection", item.key().scope().collection());
-            json.writeStringField("entry", item.key().id());
+            json.writeStringField("collection", StrictText.sendable(item.key().scope().collection()));
+            json.writeStringField("entry", StrictText.sendable(item.key().id()));
         }
         json.writeNumberField("version", item.version());
         json.writeStringField("createdAt", iso(item.createdAt()));
@@ -83,11 +79,11 @@ final class JsonOut {
         }
         json.writeEndObject();
         if (item.content().name() != null) {
-            json.writeStringField("name", item.content().name());
+            json.writeStringField("name", StrictText.sendable(item.content().name()));
         }
         if (item.content().value() != null) {
             json.writeFieldName("value");
-            json.writeRawValue(item.content().value());
+            json.writeRawValue(StrictText.sendable(item.content().value()));
         }
         json.writeEndObject();
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.dynamini.store.ContentPatch;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -17,7 +18,8 @@ import java.util.OptionalLong;
  * A request body: {@code {"name"?: string, "value"?: object|array, "version"?: integer}}. Other
  * fields are ignored, so a client may send back an item it read (with its "meta"). The value is
  * kept as compact JSON text with numbers exactly as sent (no rounding through double), unicode
- * and key order intact; duplicate keys are refused.
+ * and key order intact; duplicate keys are refused. All of the body's text, ignored fields
+ * included, must be valid Unicode ({@link StrictText}).
  */
 record RequestBody(ContentPatch patch, OptionalLong version) {
     /** A name is a sort key part: DynamoDB allows 1024 bytes, less the register's prefix. */
@@ -31,7 +33,10 @@ record RequestBody(ContentPatch patch, OptionalLong version) {
         if (body.length == 0) {
             throw ApiError.badRequest("the request needs a JSON object body");
         }
-        try (JsonParser parser = FACTORY.createParser(body)) {
+        // decoded once, strictly, and parsed from the chars: Jackson's own UTF-8 decoding lets
+        // overlong forms, encoded surrogates and code points past U+10FFFF through
+        CharBuffer text = StrictText.decode(body, "the body");
+        try (JsonParser parser = StrictText.strict(FACTORY.createParser(text.array(), text.arrayOffset() + text.position(), text.remaining()))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiError.badRequest("the body must be a JSON object");
             }
@@ -63,12 +68,16 @@ record RequestBody(ContentPatch patch, OptionalLong version) {
         if (token != JsonToken.VALUE_STRING) {
             throw ApiError.badRequest("\"name\" must be a string");
         }
-        String name = parser.getText();
+        return checkedName(parser.getText(), "\"name\"");
+    }
+
+    /** The rule for a name wherever it comes from (a body, {@code ?name=}): {@code what} says where. */
+    static String checkedName(String name, String what) {
         if (name.isEmpty()) {
-            throw ApiError.badRequest("\"name\" must not be empty");
+            throw ApiError.badRequest(what + " must not be empty");
         }
         if (name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            throw ApiError.badRequest("\"name\" must be at most " + MAX_NAME_BYTES + " bytes of UTF-8");
+            throw ApiError.badRequest(what + " must be at most " + MAX_NAME_BYTES + " bytes of UTF-8");
         }
         return name;
     }

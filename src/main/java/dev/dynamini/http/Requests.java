@@ -44,6 +44,12 @@ final class Requests {
         throw ApiError.badRequest(param + " must be a whole number of at least 1");
     }
 
+    /** {@code ?name=}, with the limits of a name in a body; null when absent. */
+    static String name(Context ctx) {
+        String name = ctx.queryParam("name");
+        return name == null ? null : RequestBody.checkedName(name, "name");
+    }
+
     static Filter filter(Context ctx) {
         return Filter.parse(ctx.queryParam("filter"));
     }

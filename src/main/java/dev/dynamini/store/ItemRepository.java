@@ -1,11 +1,18 @@
 package dev.dynamini.store;
 
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Storage of versioned items, as the model needs it. Every read of one item is one request; every
  * listing reads only what it returns (plus deleted heads when live items are asked for); every
  * {@link Change} is one atomic write.
+ *
+ * <p>Listings are read lazily: each {@code next()} of the iterator they return is one request and
+ * gives that request's page of items (possibly empty, when a filter dropped all of it), so that a
+ * caller holds one page at a time. {@code limit} is the most items the caller will take; no request
+ * asks for more than remain.
  */
 public interface ItemRepository {
     /** The limit that asks a listing for all of its items, however many DynamoDB pages they take. */
@@ -24,13 +31,13 @@ public interface ItemRepository {
     Optional<String> nameHolder(Scope scope, String name);
 
     /** Latest versions of the scope's items in creation order, after {@code after} (null: from the start). */
-    Slice heads(Scope scope, Position after, int limit, boolean liveOnly);
+    Iterator<List<Item>> heads(Scope scope, Position after, int limit, boolean liveOnly);
 
     /** Every version of every item of the scope, in creation order then version order. */
-    Slice versionsInScope(Scope scope, Position after, int limit);
+    Iterator<List<Item>> versionsInScope(Scope scope, Position after, int limit);
 
     /** The versions of one item. */
-    Slice versionsOf(ItemKey key, Position after, int limit, Order order);
+    Iterator<List<Item>> versionsOf(ItemKey key, Position after, int limit, Order order);
 
     /** Writes the change atomically, or nothing and throws {@link CommitRejectedException}. */
     void commit(Change change);

@@ -2,6 +2,8 @@ package dev.dynamini.store;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -138,37 +140,55 @@ public final class VersionedItems {
 
     /**
      * One item by the {@code filter} of dynamodb-mini: its latest live version, its latest version
-     * or all of its versions. An entry of a deleted collection has no latest live version.
+     * or all of its versions; {@link NotFoundException} if that is nothing. An entry of a deleted
+     * collection has no latest live version.
      */
-    public List<Item> read(ItemKey key, Filter filter) {
-        return switch (filter) {
-            case LATEST -> {
-                if (key.kind() == Kind.ENTRY) {
-                    ItemWithParent read = repository.headWithParent(key);
-                    boolean visible = read.parent().filter(Item::live).isPresent();
-                    yield read.item().filter(Item::live).filter(item -> visible).map(List::of).orElse(List.of());
-                }
-                yield repository.head(key).filter(Item::live).map(List::of).orElse(List.of());
-            }
-            case CURRENT -> repository.head(key).map(List::of).orElse(List.of());
-            case ALL -> repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC).items();
-        };
+    public Listing read(ItemKey key, Filter filter) {
+        if (filter == Filter.ALL) {
+            return allVersions(key);
+        }
+        Item item = (filter == Filter.LATEST ? latestLive(key) : repository.head(key)).orElseThrow(() -> notFound(key));
+        return Listing.of(List.of(item), Optional.empty(), OptionalLong.of(item.version()));
+    }
+
+    private Optional<Item> latestLive(ItemKey key) {
+        if (key.kind() == Kind.ENTRY) {
+            ItemWithParent read = repository.headWithParent(key);
+            boolean visible = read.parent().filter(Item::live).isPresent();
+            return read.item().filter(Item::live).filter(item -> visible);
+        }
+        return repository.head(key).filter(Item::live);
+    }
+
+    private Listing allVersions(ItemKey key) {
+        Iterator<List<Item>> versions = repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC);
+        List<Item> first = versions.hasNext() ? versions.next() : List.of();
+        if (first.isEmpty() && !versions.hasNext()) {
+            throw notFound(key);
+        }
+        // the ETag is the latest version, the last one listed; a history longer than one DynamoDB
+        // page is sent before its end is read, so then the head tells it (one more read, for such
+        // histories only)
+        long latest = versions.hasNext()
+                ? repository.head(key).orElseThrow(() -> notFound(key)).version()
+                : first.get(first.size() - 1).version();
+        return Listing.streamed(first, versions, OptionalLong.of(latest));
     }
 
     /** The items of a scope, in creation order (then version order for {@link Filter#ALL}). */
-    public Page list(Scope scope, Filter filter, PageRequest page) {
+    public Listing list(Scope scope, Filter filter, PageRequest page) {
         String listing = scope.describe() + "|" + filter;
         Position after = page.cursor() == null ? null : cursors.decode(listing, page.cursor());
         if (filter == Filter.LATEST && scope.kind() == Kind.ENTRY && !parentLive(scope)) {
-            return new Page(List.of(), Optional.empty());
+            return Listing.empty();
         }
-        int limit = page.maxItems();
-        Slice slice = switch (filter) {
-            case LATEST -> repository.heads(scope, after, limit, true);
-            case CURRENT -> repository.heads(scope, after, limit, false);
-            case ALL -> repository.versionsInScope(scope, after, limit);
+        int wanted = page.itemsToRead();
+        Iterator<List<Item>> pages = switch (filter) {
+            case LATEST -> repository.heads(scope, after, wanted, true);
+            case CURRENT -> repository.heads(scope, after, wanted, false);
+            case ALL -> repository.versionsInScope(scope, after, wanted);
         };
-        return pageOf(listing, slice);
+        return listingOf(listing, pages, page);
     }
 
     /**
@@ -176,31 +196,33 @@ public final class VersionedItems {
      * unique per user, so across a whole application there may be several: those are found by
      * reading the application's live collection heads, not through the name register.
      */
-    public List<Item> findByName(Scope scope, String name) {
+    public Listing findByName(Scope scope, String name) {
         if (scope.wholeApplication()) {
-            return repository.heads(scope, null, ItemRepository.EVERYTHING, true).items().stream()
+            List<Item> found = new ArrayList<>();
+            repository.heads(scope, null, ItemRepository.EVERYTHING, true).forEachRemaining(page -> page.stream()
                     .filter(item -> name.equals(item.content().name()))
-                    .toList();
+                    .forEach(found::add));
+            return Listing.of(found, Optional.empty(), OptionalLong.empty());
         }
         if (scope.kind() == Kind.ENTRY && !parentLive(scope)) {
-            return List.of();
+            return Listing.empty();
         }
-        return repository.nameHolder(scope, name)
+        return Listing.of(repository.nameHolder(scope, name)
                 .flatMap(id -> repository.head(scope.item(id)))
                 .filter(item -> item.live() && name.equals(item.content().name()))
                 .map(List::of)
-                .orElse(List.of());
+                .orElse(List.of()), Optional.empty(), OptionalLong.empty());
     }
 
     /** The versions of one item, deleted ones included. */
-    public Page history(ItemKey key, Order order, PageRequest page) {
+    public Listing history(ItemKey key, Order order, PageRequest page) {
         String listing = key.scope().describe() + "|" + key.id() + "|versions|" + order;
         Position after = page.cursor() == null ? null : cursors.decode(listing, page.cursor());
-        Slice slice = repository.versionsOf(key, after, page.maxItems(), order);
-        if (slice.items().isEmpty() && after == null) {
+        Listing versions = listingOf(listing, repository.versionsOf(key, after, page.itemsToRead(), order), page);
+        if (versions.isEmpty() && after == null) {
             throw notFound(key);
         }
-        return pageOf(listing, slice);
+        return versions;
     }
 
     public Item version(ItemKey key, long version) {
@@ -257,12 +279,20 @@ public final class VersionedItems {
         }
     }
 
-    private Page pageOf(String listing, Slice slice) {
+    /**
+     * With a limit, the page read whole and the cursor of the next one (when more follow). Without,
+     * the first DynamoDB page read now and the rest as the answer is sent.
+     */
+    private Listing listingOf(String listing, Iterator<List<Item>> pages, PageRequest page) {
+        if (page.unlimited()) {
+            return Listing.streamed(pages.hasNext() ? pages.next() : List.of(), pages, OptionalLong.empty());
+        }
+        Slice slice = Slice.of(pages, page.limit());
         List<Item> items = slice.items();
         Optional<String> next = slice.more() && !items.isEmpty()
                 ? Optional.of(cursors.encode(listing, Position.after(items.get(items.size() - 1))))
                 : Optional.empty();
-        return new Page(items, next);
+        return Listing.of(items, next, OptionalLong.empty());
     }
 
     private static NotFoundException notFound(ItemKey key) {

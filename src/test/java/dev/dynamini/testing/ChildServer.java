@@ -29,6 +29,12 @@ public record ChildServer(Process process, Path logFile) implements AutoCloseabl
         return start(command, env, log);
     }
 
+    /** Another main class of the test class path (a fixture server), with a heap of its own. */
+    public static ChildServer start(Class<?> mainClass, String maxHeap, Map<String, String> env, Path log) throws IOException {
+        return start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx" + maxHeap,
+                "-cp", System.getProperty("java.class.path"), mainClass.getName()), env, log);
+    }
+
     /** {@code java -jar jar}, as README runs it (the jar's manifest brings lib/ beside it). */
     public static ChildServer startJar(Path jar, Map<String, String> env, Path log) throws IOException {
         return start(List.of(java(), "-Xmx256m", "-jar", jar.toString()), env, log);
@@ -50,6 +56,12 @@ public record ChildServer(Process process, Path logFile) implements AutoCloseabl
     public String log() throws IOException {
         File file = logFile.toFile();
         return file.exists() ? Files.readString(logFile, StandardCharsets.UTF_8) : "";
+    }
+
+    /** Writes a line to the child's standard input. */
+    public void tell(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
     }
 
     /** Waits up to a minute for the log to contain {@code text}; fails if the process exits first. */

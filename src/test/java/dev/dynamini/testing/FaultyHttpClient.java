@@ -23,7 +23,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * the attempts that reach the wire, per operation.
  */
 public final class FaultyHttpClient implements SdkHttpClient {
-    private static final String THROTTLED = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
+    private static final String THROTTLED_BODY = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
             + "\"message\":\"The level of configured provisioned throughput for the table was exceeded.\"}";
 
     private final SdkHttpClient delegate;
@@ -32,6 +32,33 @@ public final class FaultyHttpClient implements SdkHttpClient {
             + "\"CancellationReasons\":[{\"Code\":\"None\"},{\"Code\":\"ThrottlingError\","
             + "\"Message\":\"Throughput exceeds the current capacity of your table or index.\"}]}";
 
+    private static final String INVALID_BODY = "{\"__type\":\"com.amazon.coral.validate#ValidationException\","
+            + "\"message\":\"One or more parameter values were invalid: forged by the test\"}";
+    private static final String TRANSACTION_INVALID_BODY = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
+            + "\"message\":\"Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError, None]\","
+            + "\"CancellationReasons\":[{\"Code\":\"ValidationError\",\"Message\":\"Item size has exceeded the maximum allowed size\"},"
+            + "{\"Code\":\"None\"}]}";
+
+    /** What DynamoDB answers in {@link #fail}. */
+    public enum Failure {
+        /** ProvisionedThroughputExceededException, which the SDK retries. */
+        THROTTLED(THROTTLED_BODY),
+        /** ValidationException: DynamoDB finds the request invalid. */
+        INVALID(INVALID_BODY),
+        /** TransactionCanceledException with a ValidationError reason. */
+        TRANSACTION_INVALID(TRANSACTION_INVALID_BODY);
+
+        private final String body;
+
+        Failure(String body) {
+            this.body = body;
+        }
+    }
+
+    private record Fault(Failure failure, AtomicInteger passing) {
+    }
+
+    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private volatile Set<String> throttled = Set.of();
     private volatile boolean cancelTransactions;
     private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
@@ -55,6 +82,18 @@ public final class FaultyHttpClient implements SdkHttpClient {
      */
     public void cancelTransactionsAsThrottled(boolean on) {
         cancelTransactions = on;
+    }
+
+    /**
+     * Once {@code passing} more attempts of the operation have gone through, every further attempt
+     * gets the failure's answer, until {@link #clearFailures()}.
+     */
+    public void fail(String operation, int passing, Failure failure) {
+        faults.put(operation, new Fault(failure, new AtomicInteger(passing)));
+    }
+
+    public void clearFailures() {
+        faults.clear();
     }
 
     /** From now on attempts of these operations wait (before reaching DynamoDB) until {@link #release()}. */
@@ -89,10 +128,13 @@ public final class FaultyHttpClient implements SdkHttpClient {
             awaitRelease();
         }
         boolean cancel = cancelTransactions && operation.equals("TransactWriteItems");
-        if (!throttled.contains(operation) && !cancel) {
+        Fault fault = faults.get(operation);
+        boolean failed = fault != null && fault.passing().getAndDecrement() <= 0;
+        if (!throttled.contains(operation) && !cancel && !failed) {
             return delegate.prepareRequest(request);
         }
-        byte[] body = (cancel ? TRANSACTION_THROTTLED : THROTTLED).getBytes(StandardCharsets.UTF_8);
+        String answer = failed ? fault.failure().body : cancel ? TRANSACTION_THROTTLED : THROTTLED_BODY;
+        byte[] body = answer.getBytes(StandardCharsets.UTF_8);
         return new ExecutableHttpRequest() {
             @Override
             public HttpExecuteResponse call() {
