@@ -55,7 +55,8 @@ public final class Dynamini implements AutoCloseable {
         VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), new Cursors(cursorSecret));
         HttpServer http = new HttpServer(
                 new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace(),
-                        config.minRequestDataRate(), config.minRequestDataRateGrace(), config.idleTimeout()),
+                        config.minRequestDataRate(), config.minRequestDataRateGrace(), config.idleTimeout(),
+                        config.slugifyUserIds()),
                 keys, items, metrics, tables::ready, requestObserver).start();
         LOG.info("dynamini listening on port {} (HOST {}) with {} ({} API keys)", http.port(), config.host(), dynamo.description(), keys.size());
         keys.warnings().forEach(warning -> LOG.warn("API keys: {}", warning));

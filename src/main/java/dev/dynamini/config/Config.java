@@ -35,7 +35,8 @@ public record Config(
         long minRequestDataRate,
         Duration minRequestDataRateGrace,
         Duration idleTimeout,
-        Optional<String> cursorSecret) {
+        Optional<String> cursorSecret,
+        boolean slugifyUserIds) {
 
     /** DynamoDB items are limited to 400 KB; a value is stored with its metadata in one item. */
     public static final int MAX_BODY_BYTES_LIMIT = 350 * 1024;
@@ -84,7 +85,8 @@ public record Config(
                 r.boundedInt("MIN_REQUEST_DATA_RATE", 1024, 0, 1_000_000_000),
                 Duration.ofMillis(r.boundedInt("MIN_REQUEST_DATA_RATE_GRACE_MS", 5000, 100, 600_000)),
                 Duration.ofMillis(r.boundedInt("IDLE_TIMEOUT_MS", 30_000, 1000, 3_600_000)),
-                r.optionalSecret("CURSOR_SECRET", 16));
+                r.optionalSecret("CURSOR_SECRET", 16),
+                r.bool("SLUGIFY_USER_IDS", false));
     }
 
     /** Parses one variable at a time so that each error names its variable. */

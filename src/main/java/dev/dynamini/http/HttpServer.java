@@ -36,7 +36,8 @@ public final class HttpServer {
      * stay silent, also in the middle of a body.
      */
     public record Settings(String host, int port, int maxBodyBytes, List<String> corsOrigins, Duration shutdownGrace,
-                           long minRequestDataRate, Duration minRequestDataRateGrace, Duration idleTimeout) {
+                           long minRequestDataRate, Duration minRequestDataRateGrace, Duration idleTimeout,
+                           boolean slugifyUserIds) {
     }
 
     /** A registered endpoint: method and path template such as {@code /api/user/{user}/collection}. */
@@ -57,6 +58,8 @@ public final class HttpServer {
         this.javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.prefer405over404 = true;
+            // Express matched /API/User/u/Collection as dynamodb-mini's routes; ids keep their case
+            config.router.caseInsensitiveRoutes = true;
             config.http.maxRequestSize = settings.maxBodyBytes() + 1L;
             config.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
@@ -88,6 +91,7 @@ public final class HttpServer {
             config.routes.before(ctx -> {
                 accessLog.begin(ctx);
                 ctx.attribute(Bodies.MAX_BYTES, settings.maxBodyBytes());
+                ctx.attribute(Requests.SLUGIFY_USER_IDS, settings.slugifyUserIds());
                 cors.grant(ctx);
             });
             config.routes.after(cors::answerPreflight);

@@ -1,6 +1,7 @@
 package dev.dynamini.http;
 
 import dev.dynamini.store.Created;
+import dev.dynamini.store.Existence;
 import dev.dynamini.store.Item;
 import dev.dynamini.store.Filter;
 import dev.dynamini.store.Listing;
@@ -68,8 +69,10 @@ final class ItemRoutes {
     private void update(Context ctx, Resource resource) {
         var key = resource.key(ctx);
         OptionalLong ifMatch = Requests.ifMatch(ctx);
+        Existence existence = Requests.existence(ctx);
         RequestBody body = RequestBody.parse(Bodies.read(ctx));
-        sendItem(ctx, 200, items.update(key, body.patch(), ifMatch));
+        Created result = items.put(key, body.patch(), ifMatch, existence);
+        sendItem(ctx, result.created() ? 201 : 200, result.item());
     }
 
     private void delete(Context ctx, Resource resource) {

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A request body: {@code {"name"?: string, "value"?: object|array, "version"?: integer}}. Other
+ * A request body: {@code {"name"?: string, "value"?: any JSON, "version"?: integer}}. Other
  * fields are ignored, so a client may send back an item it read (with its "meta"). The value is
  * kept as compact JSON text with numbers exactly as sent (no rounding through double), unicode
  * and key order intact; duplicate keys are refused. All of the body's text, ignored fields
@@ -42,13 +42,18 @@ record RequestBody(ContentPatch patch, OptionalLong version) {
             }
             Optional<String> name = Optional.empty();
             Optional<String> value = Optional.empty();
+            boolean removeValue = false;
             OptionalLong version = OptionalLong.empty();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken token = parser.nextToken();
                 switch (field) {
                     case "name" -> name = Optional.of(name(parser, token));
-                    case "value" -> value = Optional.of(value(parser, token));
+                    case "value" -> {
+                        // null takes the value away (on PUT), as dynamodb-mini had it
+                        removeValue = token == JsonToken.VALUE_NULL;
+                        value = removeValue ? Optional.empty() : Optional.of(value(parser, token));
+                    }
                     case "version" -> version = OptionalLong.of(version(parser, token));
                     default -> parser.skipChildren();
                 }
@@ -56,7 +61,7 @@ record RequestBody(ContentPatch patch, OptionalLong version) {
             if (parser.nextToken() != null) {
                 throw ApiError.badRequest("unexpected content after the JSON object");
             }
-            return new RequestBody(new ContentPatch(name, value), version);
+            return new RequestBody(new ContentPatch(name, value, removeValue), version);
         } catch (JsonProcessingException e) {
             throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -82,10 +87,8 @@ record RequestBody(ContentPatch patch, OptionalLong version) {
         return name;
     }
 
+    /** Any JSON value, as dynamodb-mini stored numbers, strings and booleans too. */
     private static String value(JsonParser parser, JsonToken token) throws IOException {
-        if (token != JsonToken.START_OBJECT && token != JsonToken.START_ARRAY) {
-            throw ApiError.badRequest("\"value\" must be a JSON object or array");
-        }
         StringWriter text = new StringWriter();
         try (JsonGenerator out = FACTORY.createGenerator(text)) {
             int depth = 0;

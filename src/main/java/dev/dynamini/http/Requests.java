@@ -1,11 +1,13 @@
 package dev.dynamini.http;
 
 import dev.dynamini.auth.Caller;
+import dev.dynamini.store.Existence;
 import dev.dynamini.store.Filter;
 import dev.dynamini.store.Ids;
 import dev.dynamini.store.InvalidInputException;
 import dev.dynamini.store.Order;
 import dev.dynamini.store.PageRequest;
+import dev.dynamini.store.Slugs;
 import io.javalin.http.Context;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -14,6 +16,7 @@ import java.util.regex.Pattern;
 /** Reading the parts of a request: path ids, query parameters, If-Match, the caller. */
 final class Requests {
     static final String CALLER = "dynamini.caller";
+    static final String SLUGIFY_USER_IDS = "dynamini.slugifyUserIds";
     private static final Pattern ETAG = Pattern.compile("\\s*(?:W/)?\"?(\\d{1,18})\"?\\s*");
 
     private Requests() {
@@ -30,6 +33,21 @@ final class Requests {
             throw ApiError.badRequest(param + " must be 1-128 characters of A-Z a-z 0-9 . _ ~ @ : + = -");
         }
         return value;
+    }
+
+    /**
+     * The {user} path segment; with SLUGIFY_USER_IDS, first mapped as dynamodb-mini's slugify did,
+     * so that raw ids such as "test user" find the data stored under "test-user".
+     */
+    static String userId(Context ctx) {
+        if (Boolean.TRUE.equals(ctx.attribute(SLUGIFY_USER_IDS))) {
+            String slug = Slugs.slugify(ctx.pathParam("user"));
+            if (!Ids.valid(slug)) {
+                throw ApiError.badRequest("user must be 1-128 characters of A-Z a-z 0-9 . _ ~ @ : + = - once slugified");
+            }
+            return slug;
+        }
+        return id(ctx, "user");
     }
 
     static long versionNumber(Context ctx, String param) {
@@ -100,6 +118,23 @@ final class Requests {
             throw ApiError.badRequest("If-Match must be an ETag this server gave, such as \"3\"");
         }
         return OptionalLong.of(Long.parseLong(m.group(1)));
+    }
+
+    /** If-Match: * (update only) and If-None-Match: * (create only), for a PUT. */
+    static Existence existence(Context ctx) {
+        boolean matchAny = "*".equals(trimmed(ctx.header("If-Match")));
+        String noneMatch = trimmed(ctx.header("If-None-Match"));
+        if (noneMatch != null && !noneMatch.equals("*")) {
+            throw ApiError.badRequest("a PUT takes If-None-Match: * (create only) and no other If-None-Match");
+        }
+        if (matchAny && noneMatch != null) {
+            throw ApiError.badRequest("If-Match: * and If-None-Match: * exclude each other");
+        }
+        return matchAny ? Existence.MUST_EXIST : noneMatch != null ? Existence.MUST_NOT_EXIST : Existence.ANY;
+    }
+
+    private static String trimmed(String header) {
+        return header == null || header.isBlank() ? null : header.trim();
     }
 
     static String etag(long version) {

@@ -28,7 +28,7 @@ enum Resource {
 
     Scope scope(Context ctx) {
         Caller caller = Requests.caller(ctx);
-        String user = Requests.id(ctx, "user");
+        String user = Requests.userId(ctx);
         return kind == Kind.COLLECTION
                 ? Scope.collectionsOf(caller.application(), user)
                 : Scope.entriesOf(caller.application(), user, Requests.id(ctx, "collection"));

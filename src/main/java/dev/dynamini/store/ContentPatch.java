@@ -2,14 +2,21 @@ package dev.dynamini.store;
 
 import java.util.Optional;
 
-/** A change of content: fields left empty keep their current value. */
-public record ContentPatch(Optional<String> name, Optional<String> value) {
+/**
+ * A change of content: fields left empty keep their current value; {@code removeValue} (a
+ * {@code "value": null} in the body, as dynamodb-mini had it) takes the value away.
+ */
+public record ContentPatch(Optional<String> name, Optional<String> value, boolean removeValue) {
+    public ContentPatch(Optional<String> name, Optional<String> value) {
+        this(name, value, false);
+    }
+
     public boolean empty() {
-        return name.isEmpty() && value.isEmpty();
+        return name.isEmpty() && value.isEmpty() && !removeValue;
     }
 
     public Content applyTo(Content current) {
-        return new Content(name.orElse(current.name()), value.orElse(current.value()));
+        return new Content(name.orElse(current.name()), removeValue ? null : value.orElse(current.value()));
     }
 
     public Content asNew() {

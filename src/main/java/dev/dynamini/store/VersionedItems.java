@@ -37,12 +37,66 @@ public final class VersionedItems {
     // ---- writes ---------------------------------------------------------------------------------
 
     /**
-     * Creates an item. If a live item of the scope already has the name and the same content, that
-     * item is returned and nothing is written (idempotent create); with other content it is a clash.
+     * Creates an item with a new id. If a live item of the scope already has the name and the same
+     * content, that item is returned and nothing is written (idempotent create); with other content
+     * it is a clash.
      */
     public Created create(Scope scope, ContentPatch body) {
         Content content = validated(scope.kind(), body.asNew());
-        Item first = Item.first(scope.item(ids.next()), content, now());
+        ItemKey key = scope.item(ids.next());
+        Created created = insert(key, content, true);
+        if (created == null) {
+            throw new IllegalStateException("a new id was already taken: " + key);
+        }
+        return created;
+    }
+
+    /**
+     * PUT: a new version of the item with the patch applied; or, for an id that never existed, the
+     * item created with that id (as dynamodb-mini did; a collection without a name is named by its
+     * id). {@link Existence#MUST_NOT_EXIST} makes an existing item a {@link VersionMismatchException};
+     * {@link Existence#MUST_EXIST} (like an If-Match version) a missing one a {@link NotFoundException}.
+     */
+    public Created put(ItemKey key, ContentPatch patch, OptionalLong ifMatch, Existence existence) {
+        if (patch.empty()) {
+            throw new InvalidInputException("the body must change something: give \"name\" or \"value\"");
+        }
+        for (int attempt = 1; ; attempt++) {
+            Optional<Item> current = repository.head(key);
+            if (current.isEmpty()) {
+                if (ifMatch.isPresent() || existence == Existence.MUST_EXIST) {
+                    throw new NotFoundException(key.kind().label() + " " + key.id() + " not found, so If-Match cannot match");
+                }
+                Content content = patch.asNew();
+                if (key.kind() == Kind.COLLECTION && content.name() == null) {
+                    content = new Content(key.id(), content.value());
+                }
+                Created created = insert(key, validated(key.kind(), content), false);
+                if (created != null) {
+                    return created;
+                }
+                // created by someone else meanwhile: it is an update now (or a 412 for create-only)
+            } else if (existence == Existence.MUST_NOT_EXIST) {
+                throw new VersionMismatchException("If-None-Match: * but " + key.kind().label() + " " + key.id() + " exists", current.get());
+            } else {
+                Item known = current.get();
+                return new Created(change(key, ifMatch, known, item -> {
+                    requireLive(item);
+                    return item.next(validated(key.kind(), patch.applyTo(item.content())), now(), false);
+                }), false);
+            }
+            pauseAfter(attempt, key);
+        }
+    }
+
+    /**
+     * Writes the first version of {@code key}; null if the id is taken (by a concurrent writer). An
+     * entry written into a collection id that never existed creates that collection first, named by
+     * its id, as dynamodb-mini had no such check; a deleted collection refuses (404).
+     */
+    private Created insert(ItemKey key, Content content, boolean idempotent) {
+        Item first = Item.first(key, content, now());
+        Scope scope = key.scope();
         Change change = new Change(null, first, null, content.name(), liveParentOf(scope));
         for (int attempt = 1; ; attempt++) {
             try {
@@ -50,37 +104,40 @@ public final class VersionedItems {
                 return new Created(first, true);
             } catch (CommitRejectedException rejected) {
                 switch (rejected.reason()) {
-                    case PARENT_NOT_LIVE -> throw parentNotFound(scope);
+                    case PARENT_NOT_LIVE -> createImplicitParent(scope);
                     case NAME_TAKEN -> {
                         Optional<Item> holder = liveHolder(scope, rejected.nameHolderId());
                         if (holder.isPresent()) {
-                            if (holder.get().content().sameAs(content)) {
+                            if (idempotent && holder.get().content().sameAs(content)) {
                                 return new Created(holder.get(), false);
                             }
                             throw new NameTakenException(holder.get());
                         }
                         // the holder let go of the name since: try again
                     }
-                    case ITEM_CHANGED -> throw new IllegalStateException("a new id was already taken: " + first.key());
+                    case ITEM_CHANGED -> {
+                        return null;
+                    }
                     case CONFLICT -> {
                         // a concurrent transaction on the same name: try again
                     }
                 }
             }
-            pauseAfter(attempt, first.key());
+            pauseAfter(attempt, key);
         }
     }
 
-    /** Writes a new version with the patch applied; fields the patch leaves out keep their value. */
-    public Item update(ItemKey key, ContentPatch patch, OptionalLong ifMatch) {
-        if (patch.empty()) {
-            throw new InvalidInputException("the body must change something: give \"name\""
-                    + (key.kind() == Kind.ENTRY ? " or \"value\"" : ""));
+    /** The collection of an entry scope, created named by its id if it never existed; 404 if deleted. */
+    private void createImplicitParent(Scope entries) {
+        ItemKey parent = entries.parent();
+        Optional<Item> existing = repository.head(parent);
+        if (existing.isPresent()) {
+            if (existing.get().deleted()) {
+                throw parentNotFound(entries);
+            }
+            return; // live now: the entry's write goes again
         }
-        return change(key, ifMatch, current -> {
-            requireLive(current);
-            return current.next(validated(key.kind(), patch.applyTo(current.content())), now(), false);
-        });
+        insert(parent, new Content(parent.id(), null), false);
     }
 
     /** Soft-deletes: a new version that keeps the content and carries {@code deletedAt}. */
@@ -109,8 +166,13 @@ public final class VersionedItems {
     }
 
     private Item change(ItemKey key, OptionalLong ifMatch, UnaryOperator<Item> nextOf) {
+        return change(key, ifMatch, null, nextOf);
+    }
+
+    /** {@code known}: the head the caller has just read (one read fewer), or null. */
+    private Item change(ItemKey key, OptionalLong ifMatch, Item known, UnaryOperator<Item> nextOf) {
         for (int attempt = 1; ; attempt++) {
-            Item current = repository.head(key).orElseThrow(() -> notFound(key));
+            Item current = attempt == 1 && known != null ? known : repository.head(key).orElseThrow(() -> notFound(key));
             if (ifMatch.isPresent() && ifMatch.getAsLong() != current.version()) {
                 throw new VersionMismatchException(ifMatch.getAsLong(), current);
             }
@@ -236,9 +298,6 @@ public final class VersionedItems {
         if (kind == Kind.COLLECTION) {
             if (content.name() == null) {
                 throw new InvalidInputException("a collection needs a \"name\"");
-            }
-            if (content.value() != null) {
-                throw new InvalidInputException("a collection has no \"value\"; only entries do");
             }
         } else if (content.name() == null && content.value() == null) {
             throw new InvalidInputException("an entry needs a \"name\" or a \"value\"");

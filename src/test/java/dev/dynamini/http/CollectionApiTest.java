@@ -110,7 +110,8 @@ class CollectionApiTest extends ServerPerClass {
     @Test
     void updateAndDeleteOfMissingOrDeletedCollectionsAre404() {
         String id = create(api, "fay", "temp");
-        assertEquals(404, api.put("/api/user/fay/collection/01NOSUCH", "{\"name\":\"x\"}").status());
+        assertEquals(404, api.with("If-Match", "*").put("/api/user/fay/collection/01NOSUCH", "{\"name\":\"x\"}").status(),
+                "If-Match: * updates only");
         assertEquals(404, api.delete("/api/user/fay/collection/01NOSUCH").status());
         Response deleted = api.delete("/api/user/fay/collection/" + id);
         assertEquals(200, deleted.status());

@@ -48,17 +48,23 @@ class EntryApiTest extends ServerPerClass {
     }
 
     @Test
-    void anEntryNeedsANameOrAnObjectOrArrayValue() {
+    void anEntryNeedsANameOrAValue() {
         String c = collection("bob");
         assertEquals(201, api.post(entries("bob", c), "{\"value\":[]}").status());
         assertEquals(201, api.post(entries("bob", c), "{\"name\":\"only-name\"}").status());
-        for (String body : List.of("{}", "{\"value\":\"text\"}", "{\"value\":1}", "{\"value\":true}", "{\"value\":null}",
+        for (String body : List.of("{}", "{\"value\":null}",
                 "{\"name\":1,\"value\":{}}", "{\"value\":{\"a\":1,\"a\":2}}", "{\"value\":{", "not json")) {
             Response r = api.post(entries("bob", c), body);
             assertEquals(400, r.status(), body + " -> " + r);
             assertEquals("bad_request", r.json().path("error").asText());
         }
         assertEquals(2, api.get(entries("bob", c) + "?filter=all").json().size(), "bad requests wrote nothing");
+        // any JSON value, as dynamodb-mini stored them
+        for (String value : List.of("\"text\"", "1", "-2.50", "true", "false", "[]")) {
+            Response r = api.post(entries("bob", c), "{\"value\":" + value + "}");
+            assertEquals(201, r.status(), value + " -> " + r);
+            assertTrue(r.body().contains("\"value\":" + value + "}"), "read back as sent: " + r);
+        }
     }
 
     @Test
@@ -95,10 +101,9 @@ class EntryApiTest extends ServerPerClass {
         assertEquals("b", nameOnly.json().path("name").asText());
         assertEquals(2, nameOnly.json().path("value").path("x").asInt());
         assertEquals(3, nameOnly.json().path("meta").path("version").asInt());
-        assertEquals(400, api.put(path, "{\"value\":5}").status());
         assertEquals(400, api.put(path, "{}").status());
         assertEquals(3, api.get(path + "?filter=all").json().size());
-        assertEquals(404, api.put(entries("dee", c) + "/01NOSUCHENTRY", "{\"name\":\"z\"}").status());
+        assertEquals(404, api.with("If-Match", "*").put(entries("dee", c) + "/01NOSUCHENTRY", "{\"name\":\"z\"}").status());
     }
 
     @Test
@@ -124,7 +129,6 @@ class EntryApiTest extends ServerPerClass {
     @Test
     void entriesOfAMissingOrDeletedCollection() {
         String missing = entries("fay", "01NOSUCHCOLLECTION");
-        assertEquals(404, api.post(missing, "{\"name\":\"x\"}").status());
         assertEquals(0, api.get(missing).json().size());
 
         String c = collection("fay");

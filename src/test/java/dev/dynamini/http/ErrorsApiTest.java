@@ -57,7 +57,7 @@ class ErrorsApiTest {
         assertError(app.post("/api/user/err/collection", "{\"name\": 12}"), 400, "bad_request");
         assertError(app.post("/api/user/err/collection", "[]"), 400, "bad_request");
         assertError(app.post("/api/user/err/collection", ""), 400, "bad_request");
-        assertError(app.post(collectionPath + "/entry", "{\"value\": \"a string\"}"), 400, "bad_request");
+        assertError(app.post(collectionPath + "/entry", "{\"value\": undefined}"), 400, "bad_request");
         assertError(app.get("/api/user/bad%20user/collection"), 400, "bad_request");
         assertError(app.get("/api/user/err/collection?limit=0"), 400, "bad_request");
         assertError(app.get("/api/user/err/collection?limit=lots"), 400, "bad_request");
