@@ -293,31 +293,27 @@ final class RawDynamo {
 
     /** POST of a named entry: head, first version, name register, collection live. */
     Load.Workload transactCreateEntry(DynamoStats stats) {
-        String partition = entryPartition("rawcol");
-        return w -> (rid, measured) -> {
-            String id = newId("p");
-            var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).clientRequestToken(token()).transactItems(
-                    putHead(rawEntries, itemAttributes(partition, head(id), 1, "p-" + id, value, false), 0),
-                    putNew(rawEntries, itemAttributes(partition, version(id, 1), 1, "p-" + id, value, false)),
-                    claimName(rawEntries, partition, "p-" + id, id),
-                    conditionOnCollection()));
-            record(stats, measured, "TransactWriteItems", r.consumedCapacity());
-            return 200;
-        };
+        return createEntry(stats, "p", false);
     }
 
     /** The same create, answered only after the barrier that embedded mode puts behind every write. */
     Load.Workload transactCreateEntryDurable(DynamoStats stats) {
+        return createEntry(stats, "b", true);
+    }
+
+    private Load.Workload createEntry(DynamoStats stats, String prefix, boolean durable) {
         String partition = entryPartition("rawcol");
         return w -> (rid, measured) -> {
-            String id = newId("b");
+            String id = newId(prefix);
             var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).clientRequestToken(token()).transactItems(
-                    putHead(rawEntries, itemAttributes(partition, head(id), 1, "b-" + id, value, false), 0),
-                    putNew(rawEntries, itemAttributes(partition, version(id, 1), 1, "b-" + id, value, false)),
-                    claimName(rawEntries, partition, "b-" + id, id),
+                    putHead(rawEntries, itemAttributes(partition, head(id), 1, prefix + "-" + id, value, false), 0),
+                    putNew(rawEntries, itemAttributes(partition, version(id, 1), 1, prefix + "-" + id, value, false)),
+                    claimName(rawEntries, partition, prefix + "-" + id, id),
                     conditionOnCollection()));
             record(stats, measured, "TransactWriteItems", r.consumedCapacity());
-            barrier.awaitDurable(rawEntries, key(partition, head(id)), 1);
+            if (durable) {
+                barrier.awaitDurable(rawEntries, key(partition, head(id)), 1);
+            }
             return 200;
         };
     }
