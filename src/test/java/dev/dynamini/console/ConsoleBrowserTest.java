@@ -105,6 +105,13 @@ class ConsoleBrowserTest extends ServerPerClass {
         assertEquals(10, listButtons().size());
         assertTrue(browser.findElement(By.id("next-page")).isEnabled());
 
+        // a list of any size is read a page at a time: no list request without a limit
+        @SuppressWarnings("unchecked")
+        List<String> lists = (List<String>) script("return performance.getEntriesByType('resource')"
+                + ".map(e => e.name).filter(u => u.includes('/api/') && !u.endsWith('/api/whoami'))");
+        assertTrue(lists.size() >= 6, lists.toString());
+        assertTrue(lists.stream().allMatch(u -> u.contains("limit=")), lists.toString());
+
         click(browser.findElement(By.id("sign-out")));
         assertTrue(browser.findElement(By.id("key")).isDisplayed(), "back to the sign-in form");
         assertFalse(browser.findElement(By.id("console")).isDisplayed());
