@@ -186,6 +186,10 @@
   // ---- signing in and out ----
 
   async function signIn(key) {
+    if (/[^\x20-\x7e]/.test(key)) {
+      // fetch cannot send it; without this the browser's TypeError would read like a network failure
+      throw new ApiProblem(0, 'bad_key', 'An API key is sent as an HTTP header, so it can only hold printable ASCII characters.');
+    }
     state.key = key;
     let me;
     try {
@@ -446,9 +450,9 @@
     renderDiff();
   }
 
-  function reloadDetail() {
+  async function reloadDetail() {
     clearNotice();
-    return openDetail(state.detail.meta);
+    if (state.detail) await openDetail(state.detail.meta);
   }
 
   async function afterWrite() {
