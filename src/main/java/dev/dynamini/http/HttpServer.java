@@ -1,6 +1,7 @@
 package dev.dynamini.http;
 
 import dev.dynamini.auth.ApiKeys;
+import dev.dynamini.console.ConsoleRoutes;
 import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.VersionedItems;
 import io.javalin.Javalin;
@@ -102,6 +103,8 @@ public final class HttpServer {
             config.routes.beforeMatched("/api/*", authentication::check);
             errors.register(config.routes);
             new OperationsRoutes(metrics, ready, json).register(config.routes);
+            new ConsoleRoutes().register(config.routes);
+            new WhoAmIRoute(json).register(config.routes);
             // collections and entries are served by the same routes over the same versioning model
             ItemRoutes itemRoutes = new ItemRoutes(items, json);
             itemRoutes.registerApplicationList(config.routes);
