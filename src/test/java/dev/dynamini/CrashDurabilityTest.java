@@ -40,7 +40,8 @@ class CrashDurabilityTest {
         for (int round = 0; round <= ROUNDS; round++) {
             int port = ChildServer.freePort();
             Map<String, String> env = Map.of("PORT", Integer.toString(port), "DATA_DIR", data.toString(), "API_KEYS", API_KEYS);
-            try (ChildServer child = ChildServer.start(env, dir.resolve("round-" + round + ".log"))) {
+            // C1 only and a serial GC: each round is a JVM start, and this test makes 21 of them
+            try (ChildServer child = ChildServer.start(env, dir.resolve("round-" + round + ".log"), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")) {
                 child.awaitLog("dynamini listening on port " + port);
                 Http api = new Http("http://127.0.0.1:" + port).with("x-api-key", KEY);
                 current = child;
