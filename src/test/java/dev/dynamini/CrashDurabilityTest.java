@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with SIGKILL right after acknowledged POST, PUT, DELETE and restore answers, round after round,
  * each restart on the same DATA_DIR. Every acknowledged version must be there, with its content.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CrashDurabilityTest {
     private static final int ROUNDS = 20;
     private static final String KEY = "crash-test-key-0123";

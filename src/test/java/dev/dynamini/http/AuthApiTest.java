@@ -69,14 +69,21 @@ class AuthApiTest extends ServerPerClass {
         assertEquals(1, b.get("/api/user/same-user/collection").json().size());
         assertEquals("app-b", b.get("/api/user/same-user/collection").json().get(0).path("meta").path("application").asText());
         assertEquals(1, b.get("/api/collection").json().size());
-        // b cannot read, list, write or delete a's collection or entry even knowing the ids
+        // b cannot read, list, change or delete a's collection or entry even knowing the ids
         assertEquals(404, b.get("/api/user/same-user/collection/" + ca).status());
         assertEquals(0, b.get("/api/user/same-user/collection/" + ca + "/entry?filter=all").json().size());
         assertEquals(404, b.get("/api/user/same-user/collection/" + ca + "/entry/" + ea + "?filter=current").status());
-        assertEquals(404, b.post("/api/user/same-user/collection/" + ca + "/entry", "{\"name\":\"intruder\"}").status());
-        assertEquals(404, b.put("/api/user/same-user/collection/" + ca + "/entry/" + ea, "{\"name\":\"x\"}").status());
         assertEquals(404, b.delete("/api/user/same-user/collection/" + ca).status());
         assertEquals(404, b.get("/api/user/same-user/collection/" + ca + "/versions").status());
-        assertEquals(1, a.get("/api/user/same-user/collection/" + ca + "/entry?filter=all").json().size());
+        // writing to those ids creates b's own items (implicit collections, PUT creates), never touching a's
+        Response intruder = b.post("/api/user/same-user/collection/" + ca + "/entry", "{\"name\":\"intruder\"}");
+        assertEquals(201, intruder.status(), intruder.toString());
+        assertEquals("app-b", intruder.json().path("meta").path("application").asText());
+        Response put = b.put("/api/user/same-user/collection/" + ca + "/entry/" + ea, "{\"name\":\"x\"}");
+        assertEquals(201, put.status(), "a new entry of b's, version 1: " + put);
+        assertEquals(1, put.json().path("meta").path("version").asInt());
+        assertEquals(1, a.get("/api/user/same-user/collection/" + ca + "/entry?filter=all").json().size(), "a's collection is untouched");
+        assertEquals("e", a.get("/api/user/same-user/collection/" + ca + "/entry/" + ea).json().get(0).path("name").asText());
+        assertEquals("same-name", a.get("/api/user/same-user/collection/" + ca).json().get(0).path("name").asText());
     }
 }
