@@ -183,6 +183,9 @@ class PatchApiTest extends ServerPerClass {
         api.delete(e);
         assertEquals(404, patch(e, MERGE, "{\"value\":1}").status());
         assertEquals(404, patch(entries + "/never", MERGE, "{\"value\":1}").status());
+        String other = entry("{\"name\":\"mine\"}");
+        assertEquals(404, server.appB().with("Content-Type", MERGE).send("PATCH", other, "{\"value\":1}").status(), "another application");
+        assertEquals(1, versionCount(other));
         assertEquals(2, versionCount(e));
     }
 
