@@ -37,7 +37,8 @@ final class Bodies {
         return body;
     }
 
-    private static byte[] bounded(Context ctx) {
+    /** Any body within MAX_BODY_BYTES, whatever its media type (a PATCH checks its own). */
+    static byte[] bounded(Context ctx) {
         int max = ctx.attribute(MAX_BYTES);
         long declared = ctx.contentLength();
         if (declared > max) {
@@ -85,7 +86,12 @@ final class Bodies {
     }
 
     static void send(Context ctx, byte[] json) {
-        ctx.contentType(JSON);
+        send(ctx, json, JSON);
+    }
+
+    /** JSON of a more specific media type (application/json-patch+json). */
+    static void send(Context ctx, byte[] json, String mediaType) {
+        ctx.contentType(mediaType);
         // a HEAD answer has no body; Jetty drops it on routed requests, not on every error path
         if (ctx.method() != HandlerType.HEAD) {
             ctx.result(json);

@@ -135,6 +135,7 @@ final class ErrorResponses {
             case 413 -> "payload_too_large";
             case 414 -> "uri_too_long";
             case 415 -> "unsupported_media_type";
+            case 422 -> "unprocessable_entity";
             case 429 -> "throttled";
             case 431 -> "headers_too_large";
             case 500 -> "internal";

@@ -1,6 +1,9 @@
 package dev.dynamini.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dynamini.store.Content;
 import dev.dynamini.store.Created;
+import dev.dynamini.store.InvalidInputException;
 import dev.dynamini.store.Existence;
 import dev.dynamini.store.Item;
 import dev.dynamini.store.Filter;
@@ -15,10 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
 
 /**
  * The routes of a kind of versioned item, the same for collections and entries: list, create,
- * read, update, delete, history, one version, restore. They translate HTTP to calls on
+ * read, update, patch, delete, history, one version, diff, restore. They translate HTTP to calls on
  * {@link VersionedItems} and back, and hold no storage logic.
  */
 final class ItemRoutes {
@@ -36,9 +40,11 @@ final class ItemRoutes {
         routes.post(resource.listPath, ctx -> create(ctx, resource));
         GetRoutes.add(routes, one, ctx -> read(ctx, resource));
         routes.put(one, ctx -> update(ctx, resource));
+        routes.patch(one, ctx -> patch(ctx, resource));
         routes.delete(one, ctx -> delete(ctx, resource));
         GetRoutes.add(routes, one + "/versions", ctx -> history(ctx, resource));
         GetRoutes.add(routes, one + "/versions/{version}", ctx -> version(ctx, resource));
+        GetRoutes.add(routes, one + "/versions/{version}/diff", ctx -> diff(ctx, resource));
         routes.post(one + "/restore", ctx -> restore(ctx, resource));
     }
 
@@ -73,6 +79,43 @@ final class ItemRoutes {
         RequestBody body = RequestBody.parse(Bodies.read(ctx));
         Created result = items.put(key, body.patch(), ifMatch, existence);
         sendItem(ctx, result.created() ? 201 : 200, result.item());
+    }
+
+    /**
+     * One new version with the patch applied to {"name", "value"}. A content rule the result breaks
+     * is 422 here (the patch was well-formed; PUT answers such bodies 400).
+     */
+    private void patch(Context ctx, Resource resource) {
+        var key = resource.key(ctx);
+        OptionalLong ifMatch = Requests.ifMatch(ctx);
+        byte[] body = Bodies.bounded(ctx);
+        UnaryOperator<Content> edit;
+        try {
+            edit = Patches.edit(ctx.header("Content-Type"), body, ctx.attribute(Bodies.MAX_BYTES));
+        } catch (ApiError e) {
+            if (e.status() == 415) {
+                ctx.header("Accept-Patch", Patches.MERGE_PATCH + ", " + Patches.JSON_PATCH);
+            }
+            throw e;
+        }
+        try {
+            sendItem(ctx, 200, items.patch(key, edit, ifMatch));
+        } catch (InvalidInputException e) {
+            throw ItemDocument.unprocessable(e.getMessage());
+        }
+    }
+
+    /**
+     * The RFC 6902 patch from version {@code from} (default: the one before; 0, or before version 1,
+     * is "nothing") to version {@code version}.
+     */
+    private void diff(Context ctx, Resource resource) {
+        var key = resource.key(ctx);
+        long to = Requests.versionNumber(ctx, "version");
+        long from = Requests.fromVersion(ctx, to - 1);
+        JsonNode target = ItemDocument.of(items.version(key, to));
+        JsonNode source = from == 0 ? ItemDocument.nothing() : ItemDocument.of(items.version(key, from));
+        Bodies.send(ctx, Patches.diff(source, target), Patches.JSON_PATCH);
     }
 
     private void delete(Context ctx, Resource resource) {

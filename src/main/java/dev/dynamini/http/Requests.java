@@ -62,6 +62,23 @@ final class Requests {
         throw ApiError.badRequest(param + " must be a whole number of at least 1");
     }
 
+    /** {@code ?from=} of a diff: a version number, or 0 for "nothing"; {@code otherwise} when absent. */
+    static long fromVersion(Context ctx, long otherwise) {
+        String raw = ctx.queryParam("from");
+        if (raw == null) {
+            return otherwise;
+        }
+        try {
+            long n = Long.parseLong(raw.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiError.badRequest("from must be a whole number of at least 0 (0: from nothing)");
+    }
+
     /** {@code ?name=}, with the limits of a name in a body; null when absent. */
     static String name(Context ctx) {
         String name = ctx.queryParam("name");

@@ -140,6 +140,18 @@ public final class VersionedItems {
         insert(parent, new Content(parent.id(), null), false);
     }
 
+    /**
+     * PATCH: a new version whose content is {@code edit} applied to the latest one; the edit is
+     * applied again to the new latest version if a concurrent writer got there first, and may
+     * throw to write nothing. Same rules, register and retries as {@link #put}.
+     */
+    public Item patch(ItemKey key, UnaryOperator<Content> edit, OptionalLong ifMatch) {
+        return change(key, ifMatch, current -> {
+            requireLive(current);
+            return current.next(validated(key.kind(), edit.apply(current.content())), now(), false);
+        });
+    }
+
     /** Soft-deletes: a new version that keeps the content and carries {@code deletedAt}. */
     public Item delete(ItemKey key, OptionalLong ifMatch) {
         return change(key, ifMatch, current -> {

@@ -138,9 +138,17 @@ class OpenApiTest {
             }
             if (o.node().has("requestBody")) {
                 assertTrue(statuses.containsAll(Set.of("413", "415")), o + ": body size and type");
-                assertTrue(resolve(o.node().get("requestBody")).at("/content/application~1json/schema").has("$ref"), o + " body schema");
+                JsonNode content = resolve(o.node().get("requestBody")).path("content");
+                if (o.method().equals("patch")) {
+                    // a PATCH takes patch documents, and application/json is a 415
+                    assertEquals(Set.of("application/json-patch+json", "application/merge-patch+json"), fieldNames(content), o + " patch types");
+                    assertTrue(statuses.contains("422"), o + ": a patch that cannot apply");
+                    content.forEach(type -> assertTrue(type.path("schema").has("$ref"), o + " body schema"));
+                } else {
+                    assertTrue(content.at("/application~1json/schema").has("$ref"), o + " body schema");
+                }
             }
-            if (o.method().equals("put") || o.method().equals("delete") || o.path().endsWith("/restore")) {
+            if (o.method().equals("put") || o.method().equals("patch") || o.method().equals("delete") || o.path().endsWith("/restore")) {
                 assertTrue(names(o).contains("If-Match") && statuses.contains("412"), o + ": If-Match and 412");
             }
             JsonNode success = resolve(responses.has("200") ? responses.get("200") : responses.get("201"));
@@ -154,6 +162,9 @@ class OpenApiTest {
                 if (!history) {
                     assertTrue(names(o).contains("name"), o + ": lookup by name");
                 }
+            } else if (o.path().endsWith("/diff")) {
+                // a diff is not a representation of the item: no ETag
+                assertTrue(success.path("content").has("application/json-patch+json"), o + " answers a JSON Patch");
             } else {
                 assertTrue(success.path("headers").has("ETag"), o + ": single-item answers carry ETag");
             }
