@@ -19,8 +19,8 @@ class ApiKeysTest {
     void keysMapToApplicationsWithTheirAccess() {
         ApiKeys keys = ApiKeys.parse("API_KEYS", "[{\"application\":\"a\",\"key\":\"k1-secret\"},"
                 + "{\"application\":\"a\",\"key\":\"k2-secret\",\"access\":\"read\"}]");
-        assertEquals(Optional.of(new Caller("a", Access.READ_WRITE)), keys.authenticate("k1-secret"));
-        assertEquals(Optional.of(new Caller("a", Access.READ)), keys.authenticate("k2-secret"));
+        assertEquals(Optional.of(new Caller("a", Access.READ_WRITE, 0, Optional.empty())), keys.authenticate("k1-secret"));
+        assertEquals(Optional.of(new Caller("a", Access.READ, 1, Optional.empty())), keys.authenticate("k2-secret"));
         assertEquals(Optional.empty(), keys.authenticate("k1-secreT"));
         assertEquals(Optional.empty(), keys.authenticate(""));
         assertEquals(Optional.empty(), keys.authenticate(null));
