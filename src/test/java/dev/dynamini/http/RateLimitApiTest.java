@@ -79,6 +79,7 @@ class RateLimitApiTest {
             assertEquals(429, r.status(), "past the burst: " + r);
             assertEquals("rate_limited", r.json().path("error").asText(), r.toString());
             assertTrue(r.json().path("message").asText().contains("rate limit"), r.toString());
+            assertEquals(2, r.json().size(), "only error and message: " + r);
             long retryAfter = Long.parseLong(r.header("Retry-After"));
             assertTrue(retryAfter >= 1 && retryAfter <= 20, "Retry-After " + retryAfter + " from a 20 s refill");
             refused.add(r);
