@@ -136,6 +136,24 @@ class RateLimitApiTest {
         }
     }
 
+    @Test
+    void theEnvironmentsDefaultHoldsKeysWithoutARateOfTheirOwn() {
+        try (TestServer limited = TestServer.start(Map.of("RATE_LIMIT_PER_SECOND", "0.05", "RATE_LIMIT_BURST", "2",
+                "API_KEYS", "[" + key("app-a", "key-default-01234", null) + ","
+                        + key("app-a", "key-own-rate-0123", "\"rate\":{\"perSecond\":0.05,\"burst\":4}") + "]"))) {
+            assertEquals(List.of(200, 200, 429), whoAmI(limited, "key-default-01234", 3), "the default: burst 2");
+            assertEquals(List.of(200, 200, 200, 200, 429), whoAmI(limited, "key-own-rate-0123", 5), "its own rate wins");
+        }
+    }
+
+    private static List<Integer> whoAmI(TestServer on, String key, int times) {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            statuses.add(on.http().with("x-api-key", key).get("/api/whoami").status());
+        }
+        return statuses;
+    }
+
     private static List<Integer> statuses(List<Response> answers) {
         return answers.stream().map(Response::status).toList();
     }
