@@ -153,14 +153,14 @@ public final class ApiKeys {
         if (rate == null || rate.isNull()) {
             return Optional.empty();
         }
-        String expected = ": \"rate\" must be {\"perSecond\": number above 0, \"burst\"?: whole number of at least 1}";
+        String expected = ": \"rate\" must be {\"perSecond\": number from 0.001 to 1000000, \"burst\"?: whole number of at least 1}";
         if (!rate.isObject()) {
             throw new ConfigException(variable, where + expected);
         }
         for (var fields = rate.fieldNames(); fields.hasNext(); ) {
             String field = fields.next();
             if (!field.equals("perSecond") && !field.equals("burst")) {
-                throw new ConfigException(variable, where + ": unknown field \"rate." + field + "\"" + expected.substring(1));
+                throw new ConfigException(variable, where + ": unknown field \"rate." + field + "\"; " + expected.substring(2));
             }
         }
         JsonNode perSecond = rate.get("perSecond");

@@ -188,8 +188,8 @@ public record Config(
             } catch (NumberFormatException e) {
                 throw new ConfigException(perSecondName, "expected a number of requests per second such as 20 or 0.5, got '" + perSecond.get() + "'");
             }
-            if (!(rate > 0) || rate > Rate.MAX_PER_SECOND) {
-                throw new ConfigException(perSecondName, "must be above 0 and at most " + (long) Rate.MAX_PER_SECOND + ", got " + perSecond.get());
+            if (!(rate >= Rate.MIN_PER_SECOND) || rate > Rate.MAX_PER_SECOND) {
+                throw new ConfigException(perSecondName, "must be from " + Rate.MIN_PER_SECOND + " to " + (long) Rate.MAX_PER_SECOND + ", got " + perSecond.get());
             }
             long burstValue = burst.isEmpty() ? Rate.defaultBurst(rate) : parseLong(burstName, burst.get());
             if (burstValue < 1 || burstValue > Rate.MAX_BURST) {

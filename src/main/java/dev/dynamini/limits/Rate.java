@@ -10,12 +10,14 @@ import java.time.Duration;
 public record Rate(double perSecond, long burst) {
     /** Far above what one instance serves: a larger number is a typo, not a limit. */
     public static final double MAX_PER_SECOND = 1_000_000;
+    /** One request every ~17 minutes; slower would be a blocked key, and overflows Bucket4j's arithmetic. */
+    public static final double MIN_PER_SECOND = 0.001;
     public static final long MAX_BURST = 1_000_000_000;
 
     /** The messages name the field as the key list and the environment spell it. */
     public Rate {
-        if (!(perSecond > 0) || perSecond > MAX_PER_SECOND) {
-            throw new IllegalArgumentException("perSecond must be a number above 0 and at most " + (long) MAX_PER_SECOND);
+        if (!(perSecond >= MIN_PER_SECOND) || perSecond > MAX_PER_SECOND) {
+            throw new IllegalArgumentException("perSecond must be a number from " + MIN_PER_SECOND + " to " + (long) MAX_PER_SECOND);
         }
         if (burst < 1 || burst > MAX_BURST) {
             throw new IllegalArgumentException("burst must be a whole number from 1 to " + MAX_BURST);

@@ -57,7 +57,7 @@ class ApiKeysTest {
 
     @Test
     void aBadRateStopsStartUpNamingTheEntryNeverTheKey() {
-        for (String rate : new String[] {"20", "\"fast\"", "[]", "{}", "{\"burst\":5}", "{\"perSecond\":\"20\"}", "{\"perSecond\":0}",
+        for (String rate : new String[] {"20", "\"fast\"", "[]", "{}", "{\"burst\":5}", "{\"perSecond\":\"20\"}", "{\"perSecond\":0}", "{\"perSecond\":1e-300}",
                 "{\"perSecond\":-1}", "{\"perSecond\":1e12}", "{\"perSecond\":5,\"burst\":0}", "{\"perSecond\":5,\"burst\":2.5}",
                 "{\"perSecond\":5,\"burst\":\"10\"}", "{\"perSecond\":5,\"burst\":99999999999999999999999}",
                 "{\"perSecond\":5,\"perMinute\":100}"}) {

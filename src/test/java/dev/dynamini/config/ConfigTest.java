@@ -80,7 +80,7 @@ class ConfigTest {
         assertEquals(Optional.of(new Rate(2.5, 3)), Config.from(Map.of("RATE_LIMIT_PER_SECOND", "2.5")).defaultRate(),
                 "the burst defaults to one second's worth");
         assertEquals(Optional.of(new Rate(0.1, 1)), Config.from(Map.of("RATE_LIMIT_PER_SECOND", "0.1")).defaultRate());
-        for (Map<String, String> bad : List.of(Map.of("RATE_LIMIT_PER_SECOND", "fast"), Map.of("RATE_LIMIT_PER_SECOND", "0"),
+        for (Map<String, String> bad : List.of(Map.of("RATE_LIMIT_PER_SECOND", "fast"), Map.of("RATE_LIMIT_PER_SECOND", "0"), Map.of("RATE_LIMIT_PER_SECOND", "1e-300"),
                 Map.of("RATE_LIMIT_PER_SECOND", "-1"), Map.of("RATE_LIMIT_PER_SECOND", "NaN"), Map.of("RATE_LIMIT_PER_SECOND", "1e9"),
                 Map.of("RATE_LIMIT_PER_SECOND", "5", "RATE_LIMIT_BURST", "0"), Map.of("RATE_LIMIT_PER_SECOND", "5", "RATE_LIMIT_BURST", "2.5"))) {
             ConfigException e = assertThrows(ConfigException.class, () -> Config.from(bad), bad.toString());
