@@ -9,6 +9,7 @@ import dev.dynamini.dynamo.TableNames;
 import dev.dynamini.dynamo.Tables;
 import dev.dynamini.http.HttpServer;
 import dev.dynamini.http.RequestRecord;
+import dev.dynamini.limits.RateLimiter;
 import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.Cursors;
 import dev.dynamini.store.IdGenerator;
@@ -57,8 +58,9 @@ public final class Dynamini implements AutoCloseable {
                 new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace(),
                         config.minRequestDataRate(), config.minRequestDataRateGrace(), config.idleTimeout(),
                         config.slugifyUserIds()),
-                keys, items, metrics, tables::ready, requestObserver).start();
+                keys, new RateLimiter(config.defaultRate()), items, metrics, tables::ready, requestObserver).start();
         LOG.info("dynamini listening on port {} (HOST {}) with {} ({} API keys)", http.port(), config.host(), dynamo.description(), keys.size());
+        config.defaultRate().ifPresent(rate -> LOG.info("keys without a rate of their own are limited to {} (per instance)", rate.describe()));
         keys.warnings().forEach(warning -> LOG.warn("API keys: {}", warning));
         if (keys.placeholderKeys() > 0 && !loopback(config.host())) {
             LOG.warn("!!! {} of the API keys are the published example keys (\"{}...\") and HOST={} is reachable from other"

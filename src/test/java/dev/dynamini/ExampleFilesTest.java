@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamini.auth.ApiKeys;
 import dev.dynamini.config.Config;
+import dev.dynamini.limits.Rate;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -32,6 +33,7 @@ class ExampleFilesTest {
         assertTrue(keys.size() >= 1);
         assertTrue(keys.authenticate("change-me-demo-key").isPresent(), "the key README's first request uses");
         assertTrue(keys.authenticate("change-me-demo-key-readonly").map(c -> !c.access().canWrite()).orElse(false));
+        assertEquals(Optional.of(new Rate(20, 40)), keys.authenticate("change-me-other-app-key").orElseThrow().rate(), "the key with a rate");
     }
 
     @Test
@@ -43,6 +45,7 @@ class ExampleFilesTest {
         assertEquals(Optional.of(URI.create("http://localhost:8000")), config.dynamoEndpoint());
         assertEquals(Optional.of(5L), config.readCapacityUnits());
         assertEquals(1, ApiKeys.load(config).size(), "the inline API_KEYS example");
+        assertEquals(Optional.of(new Rate(20, 40)), config.defaultRate());
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynamini.config.Config;
 import dev.dynamini.config.ConfigException;
+import dev.dynamini.limits.Rate;
 import dev.dynamini.store.Ids;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -135,12 +136,45 @@ public final class ApiKeys {
                 case "readwrite", "write", "read-write" -> Access.READ_WRITE;
                 default -> throw new ConfigException(variable, where + ": access must be \"read\" or \"readwrite\"");
             };
-            known.add(new Known(sha256(key), new Caller(application, access)));
+            known.add(new Known(sha256(key), new Caller(application, access, index - 1, rate(variable, entry, where))));
             if (key.startsWith(PLACEHOLDER_PREFIX)) {
                 placeholders++;
             }
         }
         return new ApiKeys(known, placeholders, warnings);
+    }
+
+    /**
+     * {@code "rate": {"perSecond": n, "burst"?: n}}; absent or null: the key takes the default
+     * (RATE_LIMIT_PER_SECOND). Unknown fields are refused, so a typo cannot silently lift a limit.
+     */
+    private static Optional<Rate> rate(String variable, JsonNode entry, String where) {
+        JsonNode rate = entry.get("rate");
+        if (rate == null || rate.isNull()) {
+            return Optional.empty();
+        }
+        String expected = ": \"rate\" must be {\"perSecond\": number from 0.001 to 1000000, \"burst\"?: whole number of at least 1}";
+        if (!rate.isObject()) {
+            throw new ConfigException(variable, where + expected);
+        }
+        for (var fields = rate.fieldNames(); fields.hasNext(); ) {
+            String field = fields.next();
+            if (!field.equals("perSecond") && !field.equals("burst")) {
+                throw new ConfigException(variable, where + ": unknown field \"rate." + field + "\"; " + expected.substring(2));
+            }
+        }
+        JsonNode perSecond = rate.get("perSecond");
+        JsonNode burst = rate.get("burst");
+        if (perSecond == null || !perSecond.isNumber() || (burst != null && !burst.canConvertToExactIntegral())) {
+            throw new ConfigException(variable, where + expected);
+        }
+        try {
+            double perSecondValue = perSecond.asDouble();
+            return Optional.of(new Rate(perSecondValue,
+                    burst == null ? Rate.defaultBurst(perSecondValue) : burst.canConvertToLong() ? burst.asLong() : -1));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(variable, where + ": rate." + e.getMessage());
+        }
     }
 
     private static String text(String variable, JsonNode entry, String field, String where) {

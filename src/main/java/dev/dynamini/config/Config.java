@@ -1,5 +1,6 @@
 package dev.dynamini.config;
 
+import dev.dynamini.limits.Rate;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -36,7 +37,8 @@ public record Config(
         Duration minRequestDataRateGrace,
         Duration idleTimeout,
         Optional<String> cursorSecret,
-        boolean slugifyUserIds) {
+        boolean slugifyUserIds,
+        Optional<Rate> defaultRate) {
 
     /** DynamoDB items are limited to 400 KB; a value is stored with its metadata in one item. */
     public static final int MAX_BODY_BYTES_LIMIT = 350 * 1024;
@@ -86,7 +88,8 @@ public record Config(
                 Duration.ofMillis(r.boundedInt("MIN_REQUEST_DATA_RATE_GRACE_MS", 5000, 100, 600_000)),
                 Duration.ofMillis(r.boundedInt("IDLE_TIMEOUT_MS", 30_000, 1000, 3_600_000)),
                 r.optionalSecret("CURSOR_SECRET", 16),
-                r.bool("SLUGIFY_USER_IDS", false));
+                r.bool("SLUGIFY_USER_IDS", false),
+                r.rate("RATE_LIMIT_PER_SECOND", "RATE_LIMIT_BURST"));
     }
 
     /** Parses one variable at a time so that each error names its variable. */
@@ -167,6 +170,32 @@ public record Config(
                     throw new ConfigException(name, "not a valid URL: '" + raw + "'");
                 }
             });
+        }
+
+        /** The rate of keys without one of their own; no rate set: those keys are unlimited. */
+        Optional<Rate> rate(String perSecondName, String burstName) {
+            Optional<String> perSecond = optionalString(perSecondName);
+            Optional<String> burst = optionalString(burstName);
+            if (perSecond.isEmpty()) {
+                if (burst.isPresent()) {
+                    throw new ConfigException(burstName, "needs " + perSecondName + " (unset both for no default limit)");
+                }
+                return Optional.empty();
+            }
+            double rate;
+            try {
+                rate = Double.parseDouble(perSecond.get());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(perSecondName, "expected a number of requests per second such as 20 or 0.5, got '" + perSecond.get() + "'");
+            }
+            if (!(rate >= Rate.MIN_PER_SECOND) || rate > Rate.MAX_PER_SECOND) {
+                throw new ConfigException(perSecondName, "must be from " + Rate.MIN_PER_SECOND + " to " + (long) Rate.MAX_PER_SECOND + ", got " + perSecond.get());
+            }
+            long burstValue = burst.isEmpty() ? Rate.defaultBurst(rate) : parseLong(burstName, burst.get());
+            if (burstValue < 1 || burstValue > Rate.MAX_BURST) {
+                throw new ConfigException(burstName, "must be between 1 and " + Rate.MAX_BURST + ", got " + burstValue);
+            }
+            return Optional.of(new Rate(rate, burstValue));
         }
 
         String tableName(String name, String fallback) {

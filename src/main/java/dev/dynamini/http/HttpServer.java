@@ -2,6 +2,7 @@ package dev.dynamini.http;
 
 import dev.dynamini.auth.ApiKeys;
 import dev.dynamini.console.ConsoleRoutes;
+import dev.dynamini.limits.RateLimiter;
 import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.VersionedItems;
 import io.javalin.Javalin;
@@ -45,11 +46,11 @@ public final class HttpServer {
     public record Route(String method, String path) {
     }
 
-    public HttpServer(Settings settings, ApiKeys keys, VersionedItems items,
+    public HttpServer(Settings settings, ApiKeys keys, RateLimiter limiter, VersionedItems items,
                       Metrics metrics, BooleanSupplier ready, Consumer<RequestRecord> requestObserver) {
         this.shutdownGrace = settings.shutdownGrace();
         JsonOut json = new JsonOut();
-        Authentication authentication = new Authentication(keys);
+        Authentication authentication = new Authentication(keys, limiter, metrics::rateLimited);
         AccessLog accessLog = new AccessLog(metrics, requestObserver);
         ErrorResponses errors = new ErrorResponses(json, routes::methodsAt);
         Cors cors = new Cors(settings.corsOrigins(), EXPOSED, CORS_MAX_AGE_SECONDS);
@@ -98,8 +99,9 @@ public final class HttpServer {
             config.routes.after(cors::answerPreflight);
             // text is checked before anything reads it, authentication included
             config.routes.beforeMatched(StrictText::checkQueryAndHeaders);
-            // only requests that match a route are authenticated: an unknown route is a 404 (and a
-            // wrong method a 405) with or without a key, and metrics know the route of every 401/403
+            // only requests that match a route are authenticated (and rate-limited): an unknown route
+            // is a 404 (and a wrong method a 405) with or without a key, and metrics know the route of
+            // every 401/403/429; /health, /ready and /metrics are outside /api, never limited
             config.routes.beforeMatched("/api/*", authentication::check);
             errors.register(config.routes);
             new OperationsRoutes(metrics, ready, json).register(config.routes);

@@ -60,6 +60,8 @@ public final class Metrics implements DynamoObserver, AutoCloseable {
      */
     private final Map<String, Timer> httpRequests = new ConcurrentHashMap<>();
     private final Map<String, Counter> dynamoRequests = new ConcurrentHashMap<>();
+    /** By application: bounded by the key list, unlike anything a client sends. */
+    private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
 
     /** Listens to the JVM's GC notifications until closed. */
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -166,6 +168,13 @@ public final class Metrics implements DynamoObserver, AutoCloseable {
      */
     public void requestBodyTooSlow() {
         tooSlowBodies.increment();
+    }
+
+    /** A request refused with 429 because its key was over its rate limit. */
+    public void rateLimited(String application) {
+        rateLimited.computeIfAbsent(application, app -> Counter.builder("dynamini_http_requests_rate_limited")
+                .description("Requests refused with 429 rate_limited: the API key was over its rate limit (per instance)")
+                .tag("application", app).register(registry)).increment();
     }
 
     /** The Prometheus text exposition. */

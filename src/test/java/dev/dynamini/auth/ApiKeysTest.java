@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamini.config.Config;
 import dev.dynamini.config.ConfigException;
+import dev.dynamini.limits.Rate;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -19,8 +21,8 @@ class ApiKeysTest {
     void keysMapToApplicationsWithTheirAccess() {
         ApiKeys keys = ApiKeys.parse("API_KEYS", "[{\"application\":\"a\",\"key\":\"k1-secret\"},"
                 + "{\"application\":\"a\",\"key\":\"k2-secret\",\"access\":\"read\"}]");
-        assertEquals(Optional.of(new Caller("a", Access.READ_WRITE)), keys.authenticate("k1-secret"));
-        assertEquals(Optional.of(new Caller("a", Access.READ)), keys.authenticate("k2-secret"));
+        assertEquals(Optional.of(new Caller("a", Access.READ_WRITE, 0, Optional.empty())), keys.authenticate("k1-secret"));
+        assertEquals(Optional.of(new Caller("a", Access.READ, 1, Optional.empty())), keys.authenticate("k2-secret"));
         assertEquals(Optional.empty(), keys.authenticate("k1-secreT"));
         assertEquals(Optional.empty(), keys.authenticate(""));
         assertEquals(Optional.empty(), keys.authenticate(null));
@@ -35,6 +37,34 @@ class ApiKeysTest {
                 "[{\"application\":\"a\",\"key\":\"longenough\",\"access\":\"admin\"}]"}) {
             ConfigException e = assertThrows(ConfigException.class, () -> ApiKeys.parse("API_KEYS", json), json);
             assertTrue(e.getMessage().startsWith("API_KEYS: "), e.getMessage());
+        }
+    }
+
+    @Test
+    void aKeyMayCarryARate() {
+        ApiKeys keys = ApiKeys.parse("API_KEYS", "[{\"application\":\"a\",\"key\":\"k1-secret\",\"rate\":{\"perSecond\":20,\"burst\":40}},"
+                + "{\"application\":\"a\",\"key\":\"k2-secret\",\"rate\":{\"perSecond\":0.5}},"
+                + "{\"application\":\"a\",\"key\":\"k3-secret\",\"rate\":null},"
+                + "{\"application\":\"b\",\"key\":\"k4-secret\",\"rate\":{\"perSecond\":1.0,\"burst\":3.0}}]");
+        assertEquals(Optional.of(new Rate(20, 40)), keys.authenticate("k1-secret").orElseThrow().rate());
+        assertEquals(Optional.of(new Rate(0.5, 1)), keys.authenticate("k2-secret").orElseThrow().rate(), "burst: one second's worth, at least 1");
+        assertEquals(Optional.empty(), keys.authenticate("k3-secret").orElseThrow().rate(), "none of its own: the default applies");
+        assertEquals(Optional.of(new Rate(1, 3)), keys.authenticate("k4-secret").orElseThrow().rate());
+        // every key is told apart by its place in the list, whatever its application or rate
+        assertEquals(List.of(0, 1, 2, 3), List.of("k1-secret", "k2-secret", "k3-secret", "k4-secret").stream()
+                .map(k -> keys.authenticate(k).orElseThrow().keyId()).toList());
+    }
+
+    @Test
+    void aBadRateStopsStartUpNamingTheEntryNeverTheKey() {
+        for (String rate : new String[] {"20", "\"fast\"", "[]", "{}", "{\"burst\":5}", "{\"perSecond\":\"20\"}", "{\"perSecond\":0}", "{\"perSecond\":1e-300}",
+                "{\"perSecond\":-1}", "{\"perSecond\":1e12}", "{\"perSecond\":5,\"burst\":0}", "{\"perSecond\":5,\"burst\":2.5}",
+                "{\"perSecond\":5,\"burst\":\"10\"}", "{\"perSecond\":5,\"burst\":99999999999999999999999}",
+                "{\"perSecond\":5,\"perMinute\":100}"}) {
+            String json = "[{\"application\":\"a\",\"key\":\"fine-key-1\"},{\"application\":\"a\",\"key\":\"supersecretkey1\",\"rate\":" + rate + "}]";
+            ConfigException e = assertThrows(ConfigException.class, () -> ApiKeys.parse("API_KEYS", json), rate);
+            assertTrue(e.getMessage().startsWith("API_KEYS: entry 1: ") && e.getMessage().contains("rate"), e.getMessage());
+            assertFalse(e.getMessage().contains("supersecret"), "the start-up error quoted the key: " + e.getMessage());
         }
     }
 

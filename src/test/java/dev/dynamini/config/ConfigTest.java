@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dynamini.limits.Rate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -70,6 +71,23 @@ class ConfigTest {
         ConfigException half = assertThrows(ConfigException.class, () -> Config.from(Map.of("AWS_DYNAMODB_READ_CAPACITY_UNITS", "5")));
         assertTrue(half.getMessage().startsWith("AWS_DYNAMODB_WRITE_CAPACITY_UNITS"));
         assertThrows(ConfigException.class, () -> Config.from(Map.of("TABLE_NAME_COLLECTIONS", "same", "TABLE_NAME_ENTRIES", "same")));
+    }
+
+    @Test
+    void aDefaultRateLimitIsOptional() {
+        assertEquals(Optional.empty(), Config.from(Map.of()).defaultRate(), "unset: keys without a rate are unlimited");
+        assertEquals(Optional.of(new Rate(20, 40)), Config.from(Map.of("RATE_LIMIT_PER_SECOND", "20", "RATE_LIMIT_BURST", "40")).defaultRate());
+        assertEquals(Optional.of(new Rate(2.5, 3)), Config.from(Map.of("RATE_LIMIT_PER_SECOND", "2.5")).defaultRate(),
+                "the burst defaults to one second's worth");
+        assertEquals(Optional.of(new Rate(0.1, 1)), Config.from(Map.of("RATE_LIMIT_PER_SECOND", "0.1")).defaultRate());
+        for (Map<String, String> bad : List.of(Map.of("RATE_LIMIT_PER_SECOND", "fast"), Map.of("RATE_LIMIT_PER_SECOND", "0"), Map.of("RATE_LIMIT_PER_SECOND", "1e-300"),
+                Map.of("RATE_LIMIT_PER_SECOND", "-1"), Map.of("RATE_LIMIT_PER_SECOND", "NaN"), Map.of("RATE_LIMIT_PER_SECOND", "1e9"),
+                Map.of("RATE_LIMIT_PER_SECOND", "5", "RATE_LIMIT_BURST", "0"), Map.of("RATE_LIMIT_PER_SECOND", "5", "RATE_LIMIT_BURST", "2.5"))) {
+            ConfigException e = assertThrows(ConfigException.class, () -> Config.from(bad), bad.toString());
+            assertTrue(e.getMessage().startsWith("RATE_LIMIT_"), e.getMessage());
+        }
+        ConfigException burstAlone = assertThrows(ConfigException.class, () -> Config.from(Map.of("RATE_LIMIT_BURST", "10")));
+        assertTrue(burstAlone.getMessage().startsWith("RATE_LIMIT_BURST: needs RATE_LIMIT_PER_SECOND"), burstAlone.getMessage());
     }
 
     @Test
