@@ -29,19 +29,19 @@ final class ItemRoutes {
 
     void register(RoutesConfig routes, Resource resource) {
         String one = resource.itemPath();
-        routes.get(resource.listPath, ctx -> list(ctx, resource.scope(ctx)));
+        RouteTable.getAndHead(routes, resource.listPath, ctx -> list(ctx, resource.scope(ctx)));
         routes.post(resource.listPath, ctx -> create(ctx, resource));
-        routes.get(one, ctx -> read(ctx, resource));
+        RouteTable.getAndHead(routes, one, ctx -> read(ctx, resource));
         routes.put(one, ctx -> update(ctx, resource));
         routes.delete(one, ctx -> delete(ctx, resource));
-        routes.get(one + "/versions", ctx -> history(ctx, resource));
-        routes.get(one + "/versions/{version}", ctx -> version(ctx, resource));
+        RouteTable.getAndHead(routes, one + "/versions", ctx -> history(ctx, resource));
+        RouteTable.getAndHead(routes, one + "/versions/{version}", ctx -> version(ctx, resource));
         routes.post(one + "/restore", ctx -> restore(ctx, resource));
     }
 
     /** GET /api/collection: every user's collections. */
     void registerApplicationList(RoutesConfig routes) {
-        routes.get("/api/collection", ctx -> list(ctx, Scope.collectionsOfApplication(Requests.caller(ctx).application())));
+        RouteTable.getAndHead(routes, "/api/collection", ctx -> list(ctx, Scope.collectionsOfApplication(Requests.caller(ctx).application())));
     }
 
     private void list(Context ctx, Scope scope) {
@@ -67,7 +67,11 @@ final class ItemRoutes {
         if (found.isEmpty()) {
             throw new ApiError(404, "not_found", resource.kind.label() + " not found");
         }
-        ctx.header("ETag", Requests.etag(found.get(found.size() - 1).version()));
+        long latest = found.get(found.size() - 1).version();
+        if (notModified(ctx, latest)) {
+            return;
+        }
+        ctx.header("ETag", Requests.etag(latest));
         sendList(ctx, found);
     }
 
@@ -91,7 +95,25 @@ final class ItemRoutes {
 
     private void version(Context ctx, Resource resource) {
         Item item = items.version(resource.key(ctx), Requests.versionNumber(ctx, "version"));
+        if (notModified(ctx, item.version())) {
+            return;
+        }
         sendItem(ctx, 200, item);
+    }
+
+    /**
+     * A conditional GET whose If-None-Match names the version this answer would carry: 304 with the
+     * ETag and no body. The item is read all the same (its version is the ETag); what is saved is
+     * sending it. Only for answers that would be 200: a missing or hidden item is still 404.
+     */
+    private static boolean notModified(Context ctx, long version) {
+        if (!Requests.noneMatch(ctx, version)) {
+            return false;
+        }
+        ctx.status(304).header("ETag", Requests.etag(version));
+        // a 304 has no body, so not Javalin's default text/plain either (RFC 9110 15.4.5)
+        ctx.res().setContentType(null);
+        return true;
     }
 
     private void restore(Context ctx, Resource resource) {

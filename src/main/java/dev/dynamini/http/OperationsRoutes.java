@@ -2,6 +2,7 @@ package dev.dynamini.http;
 
 import dev.dynamini.metrics.Metrics;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,18 +38,20 @@ final class OperationsRoutes {
     }
 
     void register(RoutesConfig routes) {
-        routes.get("/health", ctx -> Bodies.send(ctx, UP));
-        routes.get("/ready", ctx -> {
-            String problem = readinessProblem();
-            if (problem == null) {
-                Bodies.send(ctx, READY);
-            } else {
-                ctx.status(503);
-                Bodies.send(ctx, json.error(new ApiError(503, "unavailable", "DynamoDB or its tables are not reachable")));
-            }
-        });
-        routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
-        routes.get("/openapi.json", ctx -> Bodies.send(ctx, openApi));
+        RouteTable.getAndHead(routes, "/health", ctx -> Bodies.send(ctx, UP));
+        RouteTable.getAndHead(routes, "/ready", this::ready);
+        RouteTable.getAndHead(routes, "/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
+        RouteTable.getAndHead(routes, "/openapi.json", ctx -> Bodies.send(ctx, openApi));
+    }
+
+    private void ready(Context ctx) {
+        String problem = readinessProblem();
+        if (problem == null) {
+            Bodies.send(ctx, READY);
+        } else {
+            ctx.status(503);
+            Bodies.send(ctx, json.error(new ApiError(503, "unavailable", "DynamoDB or its tables are not reachable")));
+        }
     }
 
     /** Null when ready; otherwise what is wrong, for the log (an orchestrator polls, so only at debug). */

@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reading the parts of a request: path ids, query parameters, If-Match, the caller. */
+/** Reading the parts of a request: path ids, query parameters, If-Match, If-None-Match, the caller. */
 final class Requests {
     static final String CALLER = "dynamini.caller";
     private static final Pattern ETAG = Pattern.compile("\\s*(?:W/)?\"?(\\d{1,18})\"?\\s*");
@@ -94,6 +94,28 @@ final class Requests {
             throw ApiError.badRequest("If-Match must be an ETag this server gave, such as \"3\"");
         }
         return OptionalLong.of(Long.parseLong(m.group(1)));
+    }
+
+    /**
+     * If-None-Match of a conditional GET: true when it names this version, in a list or alone, or is
+     * "*". A tag that is not a version ETag of ours (another server's, a malformed one) never matches,
+     * so the client gets the full answer: unlike a bad If-Match, nothing can go wrong by answering.
+     */
+    static boolean noneMatch(Context ctx, long version) {
+        String raw = ctx.header("If-None-Match");
+        if (raw == null) {
+            return false;
+        }
+        for (String tag : raw.split(",")) {
+            if (tag.trim().equals("*")) {
+                return true;
+            }
+            Matcher m = ETAG.matcher(tag);
+            if (m.matches() && Long.parseLong(m.group(1)) == version) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String etag(long version) {

@@ -1,5 +1,7 @@
 package dev.dynamini.http;
 
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +17,16 @@ import java.util.regex.Pattern;
 final class RouteTable {
     private final List<HttpServer.Route> routes = new CopyOnWriteArrayList<>();
     private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
+
+    /**
+     * A GET route and its HEAD. Without a HEAD route of its own, Javalin answers HEAD with a bare 200
+     * wherever GET is routed, without running the GET handler: no ETag, and 200 even for an item that
+     * does not exist. With the same handler HEAD gets GET's status and headers; Jetty sends no body.
+     */
+    static void getAndHead(RoutesConfig routes, String path, Handler handler) {
+        routes.get(path, handler);
+        routes.head(path, handler);
+    }
 
     void add(String method, String template) {
         HttpServer.Route route = new HttpServer.Route(method, template);
@@ -33,9 +45,6 @@ final class RouteTable {
             if (pattern(route.path()).matcher(path).matches()) {
                 methods.add(route.method());
             }
-        }
-        if (methods.contains("GET")) {
-            methods.add("HEAD"); // Javalin answers HEAD wherever GET is routed
         }
         return methods;
     }

@@ -144,6 +144,7 @@ class ErrorsApiTest {
         assertError(raw("GET /api/user/%zz/collection HTTP/1.1\r\nHost: x\r\nx-api-key: " + TestServer.KEY_A + "\r\n\r\n"),
                 400, "bad_request");
         assertError(raw("GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414, "uri_too_long");
+        assertError(raw("GET /api/user/u/collection?name=" + "a".repeat(9_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414, "uri_too_long");
         // Jetty writes an error page only for GET, POST and HEAD unless told otherwise
         for (String method : new String[] {"PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT"}) {
             for (String path : new String[] {"/api/user/%ff/collection/c", "/api/user/a|b/collection/c", "/api/user/%zz/collection/c"}) {
@@ -153,6 +154,7 @@ class ErrorsApiTest {
         }
         assertError(raw("CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\nConnection: close\r\n\r\n"), 404, "not_found");
         assertError(raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n"), 431, "headers_too_large");
+        assertError(raw("GET /api/user/u/collection HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(9_000) + "\r\n\r\n"), 431, "headers_too_large");
     }
 
     @Test

@@ -35,6 +35,10 @@ public final class Http {
         return send("GET", path, null);
     }
 
+    public Response head(String path) {
+        return send("HEAD", path, null);
+    }
+
     public Response post(String path, String json) {
         return send("POST", path, json);
     }
