@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Conditional GET (If-None-Match) of single items and versions, and HEAD, which answers what GET
- * answers without the body. Over real HTTP.
+ * answers without the body. Over real HTTP; every answer is also checked against /openapi.json.
  */
 class ConditionalGetApiTest extends ServerPerClass {
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
+import dev.dynamini.testing.OpenApiContract;
 import dev.dynamini.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -119,7 +120,9 @@ class ErrorsApiTest {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))))
                 .build();
         HttpResponse<String> r = HttpClient.newHttpClient().send(chunked, HttpResponse.BodyHandlers.ofString());
-        assertError(new Response(r.statusCode(), r.headers().map(), r.body()), 413, "payload_too_large");
+        Response streamed = new Response(r.statusCode(), r.headers().map(), r.body());
+        OpenApiContract.check("POST", chunked.uri().getRawPath(), streamed);
+        assertError(streamed, 413, "payload_too_large");
         assertTrue(r.body().contains(Integer.toString(MAX_BODY)), "says what the limit is: " + r.body());
 
         assertEquals(0, server.appA().get(collectionPath + "/entry?filter=all").json().size(), "nothing was written");
@@ -211,7 +214,11 @@ class ErrorsApiTest {
             if ("chunked".equalsIgnoreCase(headers.getOrDefault("Transfer-Encoding", List.of("")).get(0))) {
                 body = body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("}") + 1);
             }
-            return new Response(status, headers, body);
+            Response response = new Response(status, headers, body);
+            // checked against /openapi.json as the test client checks every answer it gets
+            String[] requestLine = request.substring(0, request.indexOf("\r\n")).split(" ");
+            OpenApiContract.check(requestLine[0], requestLine[1].split("\\?", 2)[0], response);
+            return response;
         } catch (java.net.SocketException reset) {
             throw new AssertionError("the server dropped the connection without an answer", reset);
         }

@@ -11,7 +11,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A small HTTP client for driving a server in tests: real requests over loopback. */
+/**
+ * A small HTTP client for driving a server in tests: real requests over loopback. Every response
+ * is checked against /openapi.json ({@link OpenApiContract}) before the test sees it.
+ */
 public final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -59,8 +62,12 @@ public final class Http {
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
-            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().map(), response.body());
+            HttpRequest built = request.build();
+            HttpResponse<String> response = CLIENT.send(built, HttpResponse.BodyHandlers.ofString());
+            Response answer = new Response(response.statusCode(), response.headers().map(), response.body());
+            // every answer a test sees is also checked against the served OpenAPI document
+            OpenApiContract.check(method, built.uri().getRawPath(), answer);
+            return answer;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
