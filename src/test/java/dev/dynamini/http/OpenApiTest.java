@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class OpenApiTest {
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
     private static final Pattern TEMPLATE_PARAM = Pattern.compile("\\{([^}/]+)}");
+    /** Answers Jetty gives before any handler of ours runs: they cannot carry a request id. */
+    private static final Set<String> BEFORE_ROUTING = Set.of("UriTooLong", "HeadersTooLarge", "ShuttingDown");
     private static TestServer server;
     private static JsonNode doc;
 
@@ -113,9 +115,8 @@ class OpenApiTest {
             assertTrue(fieldNames(responses).stream().anyMatch(s -> s.startsWith("2")), o + " has a success response");
             assertTrue(names(o).contains("X-Request-Id"), o + " takes X-Request-Id");
             for (String status : fieldNames(responses)) {
-                // Jetty answers these before any handler of ours runs: they cannot carry a request id
-                boolean beforeRouting = status.equals("414") || status.equals("431");
-                assertEquals(!beforeRouting, resolve(responses.get(status)).path("headers").has("X-Request-Id"),
+                String component = responses.get(status).path("$ref").asText().replaceAll(".*/", "").replace("ForHead", "");
+                assertEquals(!BEFORE_ROUTING.contains(component), resolve(responses.get(status)).path("headers").has("X-Request-Id"),
                         o + " " + status + " sends X-Request-Id");
             }
             if (o.method().equals("head")) {

@@ -37,11 +37,13 @@ import java.util.Set;
  * <p>What OpenAPI cannot describe is checked by hand: an unknown path must be a {@code 404} and a
  * method a documented path lacks a {@code 405} with {@code Allow}, and both must carry the
  * document's {@code Error} body; {@code OPTIONS} (a CORS preflight) is a {@code 200} without body
- * on any path. Jetty may also answer a request it cannot parse before routing
- * (a bad URI, a request line or headers over the limit), with {@code 400}, {@code 414} or {@code 431}.
+ * on any path. Jetty may also answer before routing, on any path: a request it cannot parse (a
+ * bad URI, a request line or headers over the limit) with {@code 400}, {@code 414} or {@code 431},
+ * and one on a kept-alive connection while the server stops with {@code 503}.
  */
 public final class OpenApiContract {
-    private static final Set<Integer> BEFORE_ROUTING = Set.of(400, 414, 431);
+    /** What Jetty may answer on any path before routing: a bad request, too long, stopping. */
+    private static final Set<Integer> BEFORE_ROUTING = Set.of(400, 414, 431, 503);
 
     private final OpenApiInteractionValidator asDocumented;
     private final OpenApiInteractionValidator closed;
