@@ -7,6 +7,8 @@ import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.VersionedItems;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
+import io.javalin.http.Header;
+import io.javalin.http.HttpStatus;
 import io.javalin.util.JavalinException;
 import java.time.Duration;
 import java.util.List;
@@ -82,10 +84,10 @@ public final class HttpServer {
                 server.setErrorHandler(new JsonErrorHandler());
             });
             config.events.handlerAdded(handler -> {
-                // CORS preflights are answered for every path and HEAD wherever GET is: neither is an
-                // endpoint of its own in the API's description
+                // CORS preflights are answered for every path: not an endpoint of the API's description
+                // (HEAD is: the document lists it wherever GET is, as GetRoutes registers it)
                 HandlerType method = handler.getHttpMethod();
-                if (method.isHttpMethod() && method != HandlerType.OPTIONS && method != HandlerType.HEAD) {
+                if (method.isHttpMethod() && method != HandlerType.OPTIONS) {
                     routes.add(handler.getHttpMethod().name(), handler.getPath());
                 }
             });

@@ -69,7 +69,11 @@ final class ItemRoutes {
     }
 
     private void read(Context ctx, Resource resource) {
-        sendList(ctx, items.read(resource.key(ctx), Requests.filter(ctx)));
+        Listing found = items.read(resource.key(ctx), Requests.filter(ctx));
+        if (found.latestVersion().isPresent() && notModified(ctx, found.latestVersion().getAsLong())) {
+            return;
+        }
+        sendList(ctx, found);
     }
 
     private void update(Context ctx, Resource resource) {
@@ -129,7 +133,25 @@ final class ItemRoutes {
 
     private void version(Context ctx, Resource resource) {
         Item item = items.version(resource.key(ctx), Requests.versionNumber(ctx, "version"));
+        if (notModified(ctx, item.version())) {
+            return;
+        }
         sendItem(ctx, 200, item);
+    }
+
+    /**
+     * A conditional GET whose If-None-Match names the version this answer would carry: 304 with the
+     * ETag and no body. The item is read all the same (its version is the ETag); what is saved is
+     * sending it. Only for answers that would be 200: a missing or hidden item is still 404.
+     */
+    private static boolean notModified(Context ctx, long version) {
+        if (!Requests.noneMatch(ctx, version)) {
+            return false;
+        }
+        ctx.status(304).header("ETag", Requests.etag(version));
+        // a 304 has no body, so not Javalin's default text/plain either (RFC 9110 15.4.5)
+        ctx.res().setContentType(null);
+        return true;
     }
 
     private void restore(Context ctx, Resource resource) {

@@ -2,6 +2,7 @@ package dev.dynamini.http;
 
 import dev.dynamini.metrics.Metrics;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

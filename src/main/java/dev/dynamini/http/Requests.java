@@ -13,7 +13,7 @@ import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reading the parts of a request: path ids, query parameters, If-Match, the caller. */
+/** Reading the parts of a request: path ids, query parameters, If-Match, If-None-Match, the caller. */
 final class Requests {
     static final String CALLER = "dynamini.caller";
     static final String SLUGIFY_USER_IDS = "dynamini.slugifyUserIds";
@@ -152,6 +152,28 @@ final class Requests {
 
     private static String trimmed(String header) {
         return header == null || header.isBlank() ? null : header.trim();
+    }
+
+    /**
+     * If-None-Match of a conditional GET: true when it names this version, in a list or alone, or is
+     * "*". A tag that is not a version ETag of ours (another server's, a malformed one) never matches,
+     * so the client gets the full answer: unlike a bad If-Match, nothing can go wrong by answering.
+     */
+    static boolean noneMatch(Context ctx, long version) {
+        String raw = ctx.header("If-None-Match");
+        if (raw == null) {
+            return false;
+        }
+        for (String tag : raw.split(",")) {
+            if (tag.trim().equals("*")) {
+                return true;
+            }
+            Matcher m = ETAG.matcher(tag);
+            if (m.matches() && Long.parseLong(m.group(1)) == version) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String etag(long version) {

@@ -34,9 +34,6 @@ final class RouteTable {
                 methods.add(route.method());
             }
         }
-        if (methods.contains("GET")) {
-            methods.add("HEAD"); // every GET route answers HEAD too (GetRoutes)
-        }
         return methods;
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
+import dev.dynamini.testing.OpenApiContract;
 import dev.dynamini.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -119,7 +120,9 @@ class ErrorsApiTest {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))))
                 .build();
         HttpResponse<String> r = HttpClient.newHttpClient().send(chunked, HttpResponse.BodyHandlers.ofString());
-        assertError(new Response(r.statusCode(), r.headers().map(), r.body()), 413, "payload_too_large");
+        Response streamed = new Response(r.statusCode(), r.headers().map(), r.body());
+        OpenApiContract.check("POST", chunked.uri().getRawPath(), streamed);
+        assertError(streamed, 413, "payload_too_large");
         assertTrue(r.body().contains(Integer.toString(MAX_BODY)), "says what the limit is: " + r.body());
 
         assertEquals(0, server.appA().get(collectionPath + "/entry?filter=all").json().size(), "nothing was written");
@@ -144,6 +147,7 @@ class ErrorsApiTest {
         assertError(raw("GET /api/user/%zz/collection HTTP/1.1\r\nHost: x\r\nx-api-key: " + TestServer.KEY_A + "\r\n\r\n"),
                 400, "bad_request");
         assertError(raw("GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414, "uri_too_long");
+        assertError(raw("GET /api/user/u/collection?name=" + "a".repeat(9_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414, "uri_too_long");
         // Jetty writes an error page only for GET, POST and HEAD unless told otherwise
         for (String method : new String[] {"PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT"}) {
             for (String path : new String[] {"/api/user/%ff/collection/c", "/api/user/a|b/collection/c", "/api/user/%zz/collection/c"}) {
@@ -153,6 +157,7 @@ class ErrorsApiTest {
         }
         assertError(raw("CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\nConnection: close\r\n\r\n"), 404, "not_found");
         assertError(raw("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n"), 431, "headers_too_large");
+        assertError(raw("GET /api/user/u/collection HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(9_000) + "\r\n\r\n"), 431, "headers_too_large");
     }
 
     @Test
@@ -209,7 +214,11 @@ class ErrorsApiTest {
             if ("chunked".equalsIgnoreCase(headers.getOrDefault("Transfer-Encoding", List.of("")).get(0))) {
                 body = body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("}") + 1);
             }
-            return new Response(status, headers, body);
+            Response response = new Response(status, headers, body);
+            // checked against /openapi.json as the test client checks every answer it gets
+            String[] requestLine = request.substring(0, request.indexOf("\r\n")).split(" ");
+            OpenApiContract.check(requestLine[0], requestLine[1].split("\\?", 2)[0], response);
+            return response;
         } catch (java.net.SocketException reset) {
             throw new AssertionError("the server dropped the connection without an answer", reset);
         }

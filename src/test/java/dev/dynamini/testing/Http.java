@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A small HTTP client for driving a server in tests: real requests over loopback. */
+/**
+ * A small HTTP client for driving a server in tests: real requests over loopback. Every response
+ * is checked against /openapi.json ({@link OpenApiContract}) before the test sees it.
+ */
 public final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -37,6 +40,10 @@ public final class Http {
 
     public Response get(String path) {
         return send("GET", path, null);
+    }
+
+    public Response head(String path) {
+        return send("HEAD", path, null);
     }
 
     public Response post(String path, String json) {
@@ -67,8 +74,12 @@ public final class Http {
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
-            HttpResponse<byte[]> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(response.statusCode(), response.headers().map(), utf8(response.body()));
+            HttpRequest built = request.build();
+            HttpResponse<byte[]> response = CLIENT.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            Response answer = new Response(response.statusCode(), response.headers().map(), utf8(response.body()));
+            // every answer a test sees is also checked against the served OpenAPI document
+            OpenApiContract.check(method, built.uri().getRawPath(), answer);
+            return answer;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
