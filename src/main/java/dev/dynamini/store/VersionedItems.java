@@ -39,7 +39,7 @@ public final class VersionedItems {
      * item is returned and nothing is written (idempotent create); with other content it is a clash.
      */
     public Created create(Scope scope, ContentPatch body) {
-        Content content = validated(scope.kind(), body.asNew());
+        Content content = ContentRules.validated(scope.kind(), body.asNew());
         Item first = Item.first(scope.item(ids.next()), content, now());
         Change change = new Change(null, first, null, content.name(), liveParentOf(scope));
         for (int attempt = 1; ; attempt++) {
@@ -77,7 +77,7 @@ public final class VersionedItems {
         }
         return change(key, ifMatch, current -> {
             requireLive(current);
-            return current.next(validated(key.kind(), patch.applyTo(current.content())), now(), false);
+            return current.next(ContentRules.validated(key.kind(), patch.applyTo(current.content())), now(), false);
         });
     }
 
@@ -114,7 +114,7 @@ public final class VersionedItems {
             }
             Item next = nextOf.apply(current);
             try {
-                repository.commit(new Change(current, next, released(current, next), claimed(current, next), liveParentOf(key.scope())));
+                repository.commit(new Change(current, next, NameRules.released(current, next), NameRules.claimed(current, next), liveParentOf(key.scope())));
                 return next;
             } catch (CommitRejectedException rejected) {
                 switch (rejected.reason()) {
@@ -209,35 +209,6 @@ public final class VersionedItems {
     }
 
     // ---- rules ----------------------------------------------------------------------------------
-
-    private static Content validated(Kind kind, Content content) {
-        if (kind == Kind.COLLECTION) {
-            if (content.name() == null) {
-                throw new InvalidInputException("a collection needs a \"name\"");
-            }
-            if (content.value() != null) {
-                throw new InvalidInputException("a collection has no \"value\"; only entries do");
-            }
-        } else if (content.name() == null && content.value() == null) {
-            throw new InvalidInputException("an entry needs a \"name\" or a \"value\"");
-        }
-        return content;
-    }
-
-    /** Names are registered while their item is live, so deleted items free their names. */
-    private static String heldName(Item item) {
-        return item.live() ? item.content().name() : null;
-    }
-
-    private static String released(Item current, Item next) {
-        String held = heldName(current);
-        return held != null && !held.equals(heldName(next)) ? held : null;
-    }
-
-    private static String claimed(Item current, Item next) {
-        String wanted = heldName(next);
-        return wanted != null && !wanted.equals(heldName(current)) ? wanted : null;
-    }
 
     private static ItemKey liveParentOf(Scope scope) {
         return scope.kind() == Kind.ENTRY ? scope.parent() : null;

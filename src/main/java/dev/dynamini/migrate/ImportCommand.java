@@ -1,0 +1,152 @@
+package dev.dynamini.migrate;
+
+import dev.dynamini.config.Config;
+import dev.dynamini.config.ConfigException;
+import dev.dynamini.dynamo.DynamoConnection;
+import dev.dynamini.dynamo.DynamoItemRepository;
+import dev.dynamini.dynamo.DynamoObserver;
+import dev.dynamini.dynamo.MeteredDynamoDb;
+import dev.dynamini.dynamo.StartupException;
+import dev.dynamini.dynamo.StoredCounts;
+import dev.dynamini.dynamo.TableNames;
+import dev.dynamini.dynamo.Tables;
+import dev.dynamini.store.ImportedVersions;
+import dev.dynamini.store.Kind;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * {@code import-dynamodb-mini [--dry-run | --check]}: copies dynamodb-mini's tables into dynamini's
+ * (docs/migration.md). Configured like the server (which DynamoDB, dynamini's table names) plus
+ * OLD_TABLE_NAME_COLLECTIONS and OLD_TABLE_NAME_ENTRIES. Exit status: 0 done (skipped items are
+ * listed), 1 stopped or, with --check, a difference, 2 bad arguments or settings.
+ */
+public final class ImportCommand {
+    public static final String NAME = "import-dynamodb-mini";
+    public static final String USAGE = "usage: java -jar dynamini.jar " + NAME + " [--dry-run | --check]";
+
+    private final PrintStream out;
+    private final Function<Config, DynamoConnection> connect;
+    private final int scanPageItems;
+
+    /** {@code connect} opens the DynamoDB the settings name ({@code DynamoConnection::open}). */
+    public ImportCommand(PrintStream out, Function<Config, DynamoConnection> connect) {
+        this(out, connect, 0);
+    }
+
+    /** The same, scanning pages of {@code scanPageItems} items (0: DynamoDB's 1 MB pages). */
+    ImportCommand(PrintStream out, Function<Config, DynamoConnection> connect, int scanPageItems) {
+        this.out = out;
+        this.connect = connect;
+        this.scanPageItems = scanPageItems;
+    }
+
+    /** Runs the command; {@code config} is the server's settings read from {@code env}. */
+    public int run(List<String> args, Config config, Map<String, String> env) {
+        Mode mode;
+        ImportSettings settings;
+        try {
+            mode = Mode.parse(args);
+            settings = ImportSettings.from(env, config);
+        } catch (IllegalArgumentException e) {
+            out.println(NAME + ": " + e.getMessage());
+            out.println(USAGE);
+            return 2;
+        } catch (ConfigException e) {
+            out.println(NAME + ": " + e.getMessage());
+            return 2;
+        }
+        TableNames target = new TableNames(config.collectionsTable(), config.entriesTable());
+        DynamoConnection dynamo;
+        try {
+            dynamo = connect.apply(config);
+        } catch (RuntimeException e) {
+            out.println(NAME + ": cannot reach DynamoDB: " + e.getMessage());
+            return 1;
+        }
+        try {
+            out.println(NAME + " (" + mode.describe() + ")");
+            out.println("  reads  dynamodb-mini's tables " + settings.oldCollections() + " (OLD_TABLE_NAME_COLLECTIONS) and "
+                    + settings.oldEntries() + " (OLD_TABLE_NAME_ENTRIES)");
+            out.println("  " + (mode == Mode.IMPORT ? "writes" : "reads ") + " dynamini's tables " + target.collections()
+                    + " (TABLE_NAME_COLLECTIONS) and " + target.entries() + " (TABLE_NAME_ENTRIES)");
+            out.println("  on " + dynamo.description());
+            return run(mode, settings, config, target, dynamo);
+        } catch (ImportFailure | StartupException e) {
+            out.println(NAME + ": " + e.getMessage());
+            return 1;
+        } catch (SdkException e) {
+            // every version is its own atomic write, so what is written is whole: a rerun resumes
+            out.println(NAME + ": stopped by a DynamoDB error (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "). Every version written so far is complete; run the same command again to finish.");
+            return 1;
+        } finally {
+            dynamo.close();
+        }
+    }
+
+    private int run(Mode mode, ImportSettings settings, Config config, TableNames target, DynamoConnection dynamo) throws ImportFailure {
+        long started = System.nanoTime();
+        OldTables old = new OldTables(dynamo.client(), settings, config.consistentRead(), scanPageItems);
+        old.verify();
+        Tables tables = new Tables(dynamo.client(), target, config.readCapacityUnits(), config.writeCapacityUnits());
+        boolean targetExists;
+        if (mode == Mode.IMPORT) {
+            tables.ensure();
+            targetExists = true;
+        } else {
+            targetExists = tables.verifyExisting();
+            if (!targetExists) {
+                out.println("  dynamini's tables do not exist yet; an import creates them");
+            }
+        }
+        ImportedVersions versions = new ImportedVersions(new DynamoItemRepository(new MeteredDynamoDb(dynamo.client(), DynamoObserver.NONE),
+                target, config.consistentRead(), dynamo.commitBarrier()));
+        HistoryMapper mapper = new HistoryMapper(versions, Config.MAX_BODY_BYTES_LIMIT);
+        Report report = new Report(out, mode);
+        ItemTarget action = switch (mode) {
+            case IMPORT -> new Importing(versions);
+            case DRY_RUN -> new DryRun(targetExists ? Optional.of(versions) : Optional.empty());
+            case CHECK -> targetExists ? new Checking(versions) : expected -> new Outcome(Outcome.Status.DIFFERS, expected.size(),
+                    "it is not in dynamini (its tables do not exist)");
+        };
+        // an import copies entries only into collections it has copied; a dry run or check reads no further
+        Owners owners = new Owners(old, mapper, mode == Mode.IMPORT ? key -> versions.head(key).isPresent() : key -> true);
+        new Migration(old, mapper, owners, action, report).run();
+        if (mode == Mode.CHECK && targetExists) {
+            compareCounts(new StoredCounts(dynamo.client(), target, config.consistentRead()), report);
+        }
+        report.summary(Duration.ofNanos(System.nanoTime() - started));
+        return mode == Mode.CHECK && report.differences() > 0 ? 1 : 0;
+    }
+
+    /** Both sides hold as many items and versions per application and kind. */
+    private static void compareCounts(StoredCounts stored, Report report) {
+        for (Kind kind : Kind.values()) {
+            Map<String, StoredCounts.Tally> inDynamini = stored.of(kind);
+            TreeSet<String> applications = new TreeSet<>(inDynamini.keySet());
+            report.tallies().forEach((application, kinds) -> {
+                if (kinds.containsKey(kind) && kinds.get(kind).expectedItems > 0) {
+                    applications.add(application);
+                }
+            });
+            String plural = kind == Kind.COLLECTION ? "collections" : "entries";
+            for (String application : applications) {
+                StoredCounts.Tally found = inDynamini.getOrDefault(application, new StoredCounts.Tally(0, 0));
+                Report.Tally expected = report.tallies().getOrDefault(application, Map.of()).get(kind);
+                long items = expected == null ? 0 : expected.expectedItems;
+                long versions = expected == null ? 0 : expected.expectedVersions;
+                if (found.items() != items || found.versions() != versions) {
+                    report.difference("application " + Report.safe(application) + " has " + found.items() + " " + plural + " ("
+                            + found.versions() + " versions) in dynamini; dynamodb-mini's make " + items + " (" + versions + " versions)");
+                }
+            }
+        }
+    }
+}
