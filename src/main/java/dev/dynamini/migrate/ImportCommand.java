@@ -31,20 +31,29 @@ public final class ImportCommand {
     public static final String NAME = "import-dynamodb-mini";
     public static final String USAGE = "usage: java -jar dynamini.jar " + NAME + " [--dry-run | --check]";
 
+    /**
+     * Knobs for tests.
+     *
+     * @param scanPageItems items per scan page; 0: DynamoDB's own 1 MB pages
+     * @param firstThrottlePause the first pause when DynamoDB throttles (it doubles each time)
+     */
+    record Tuning(int scanPageItems, Duration firstThrottlePause) {
+        static final Tuning DEFAULT = new Tuning(0, Duration.ofMillis(500));
+    }
+
     private final PrintStream out;
     private final Function<Config, DynamoConnection> connect;
-    private final int scanPageItems;
+    private final Tuning tuning;
 
     /** {@code connect} opens the DynamoDB the settings name ({@code DynamoConnection::open}). */
     public ImportCommand(PrintStream out, Function<Config, DynamoConnection> connect) {
-        this(out, connect, 0);
+        this(out, connect, Tuning.DEFAULT);
     }
 
-    /** The same, scanning pages of {@code scanPageItems} items (0: DynamoDB's 1 MB pages). */
-    ImportCommand(PrintStream out, Function<Config, DynamoConnection> connect, int scanPageItems) {
+    ImportCommand(PrintStream out, Function<Config, DynamoConnection> connect, Tuning tuning) {
         this.out = out;
         this.connect = connect;
-        this.scanPageItems = scanPageItems;
+        this.tuning = tuning;
     }
 
     /** Runs the command; {@code config} is the server's settings read from {@code env}. */
@@ -93,7 +102,7 @@ public final class ImportCommand {
 
     private int run(Mode mode, ImportSettings settings, Config config, TableNames target, DynamoConnection dynamo) throws ImportFailure {
         long started = System.nanoTime();
-        OldTables old = new OldTables(dynamo.client(), settings, config.consistentRead(), scanPageItems);
+        OldTables old = new OldTables(dynamo.client(), settings, config.consistentRead(), tuning.scanPageItems());
         old.verify();
         Tables tables = new Tables(dynamo.client(), target, config.readCapacityUnits(), config.writeCapacityUnits());
         boolean targetExists;
@@ -118,11 +127,15 @@ public final class ImportCommand {
         };
         // an import copies entries only into collections it has copied; a dry run or check reads no further
         Owners owners = new Owners(old, mapper, mode == Mode.IMPORT ? key -> versions.head(key).isPresent() : key -> true);
-        new Migration(old, mapper, owners, action, report).run();
-        if (mode == Mode.CHECK && targetExists) {
-            compareCounts(new StoredCounts(dynamo.client(), target, config.consistentRead()), report);
+        try {
+            new Migration(old, mapper, owners, action, new Patience(tuning.firstThrottlePause(), out), report).run();
+            if (mode == Mode.CHECK && targetExists) {
+                compareCounts(new StoredCounts(dynamo.client(), target, config.consistentRead()), report);
+            }
+        } finally {
+            // also when a DynamoDB error stops the run: what it did so far
+            report.summary(Duration.ofNanos(System.nanoTime() - started));
         }
-        report.summary(Duration.ofNanos(System.nanoTime() - started));
         return mode == Mode.CHECK && report.differences() > 0 ? 1 : 0;
     }
 

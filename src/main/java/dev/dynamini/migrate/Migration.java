@@ -14,13 +14,15 @@ final class Migration {
     private final HistoryMapper mapper;
     private final Owners owners;
     private final ItemTarget target;
+    private final Patience patience;
     private final Report report;
 
-    Migration(OldTables old, HistoryMapper mapper, Owners owners, ItemTarget target, Report report) {
+    Migration(OldTables old, HistoryMapper mapper, Owners owners, ItemTarget target, Patience patience, Report report) {
         this.old = old;
         this.mapper = mapper;
         this.owners = owners;
         this.target = target;
+        this.patience = patience;
         this.report = report;
     }
 
@@ -52,6 +54,6 @@ final class Migration {
             return;
         }
         report.expect(item, application, expected.size());
-        report.record(item, application, target.apply(expected));
+        report.record(item, application, patience.apply(() -> target.apply(expected)));
     }
 }

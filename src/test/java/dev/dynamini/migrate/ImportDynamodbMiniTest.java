@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,9 +28,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -141,7 +144,8 @@ class ImportDynamodbMiniTest {
     static Run run(Map<String, String> env, DynamoDbClient client, int pageItems, String... args) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        int status = new ImportCommand(out, config -> DynamoConnection.borrowed(client, "shared test DynamoDB Local"), pageItems)
+        int status = new ImportCommand(out, config -> DynamoConnection.borrowed(client, "shared test DynamoDB Local"),
+                new ImportCommand.Tuning(pageItems, Duration.ofMillis(5)))
                 .run(List.of(args), Config.from(env), env);
         return new Run(status, bytes.toString(StandardCharsets.UTF_8));
     }
@@ -161,8 +165,22 @@ class ImportDynamodbMiniTest {
     @Test
     void copiesEveryVersionOfEveryItemAndTheServerServesThem() {
         Map<String, String> env = env(oldTables);
-        Run run = run(env);
+        AtomicInteger morePages = new AtomicInteger();
+        DynamoDbClient counting = intercepted(CLIENT, new Interceptor() {
+            @Override
+            public void before(String method) {
+            }
+
+            @Override
+            public void after(String method, Object answer) {
+                if (answer instanceof ScanResponse page && page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()) {
+                    morePages.incrementAndGet();
+                }
+            }
+        });
+        Run run = run(env, counting, 0);
         assertEquals(0, run.status(), run.output());
+        assertTrue(morePages.get() >= 1, "the entries (over 1 MB) took more than one scan page");
         String out = run.output();
         assertTrue(out.contains("reads  dynamodb-mini's tables " + oldTables.get("OLD_TABLE_NAME_COLLECTIONS")), out);
         assertTrue(out.contains("writes dynamini's tables " + env.get("TABLE_NAME_COLLECTIONS")), out);
@@ -341,6 +359,30 @@ class ImportDynamodbMiniTest {
         assertTrue(third.output().contains("collections 1 copied (1 versions)"), third.output());
     }
 
+    @Test
+    void throttlingIsWaitedOut() {
+        Map<String, String> old = freshOldTables();
+        OldDynamodbMini mini = new OldDynamodbMini(CLIENT, old.get("OLD_TABLE_NAME_COLLECTIONS"), old.get("OLD_TABLE_NAME_ENTRIES")).createTables();
+        String c = mini.createCollection("app-a", "u", "c");
+        for (int i = 0; i < 5; i++) {
+            mini.createEntry("u", c, "e" + i, "{}");
+        }
+        AtomicInteger transactions = new AtomicInteger();
+        DynamoDbClient throttling = intercepted(CLIENT, method -> {
+            int n = method.equals("transactWriteItems") ? transactions.incrementAndGet() : 0;
+            if (n >= 3 && n <= 3 + Patience.ATTEMPTS - 2) {
+                throw ProvisionedThroughputExceededException.builder().message("slow down").statusCode(400)
+                        .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException").build()).build();
+            }
+        });
+        Map<String, String> env = env(old);
+        Run run = run(env, throttling, 0);
+        assertEquals(0, run.status(), run.output());
+        assertTrue(run.output().contains("DynamoDB is throttling; pausing"), run.output());
+        assertTrue(run.output().contains("total: 6 items copied (6 versions), 0 skipped"), run.output());
+        assertEquals(0, run(env, "--check").status());
+    }
+
     // ---- dry run and check ------------------------------------------------------------------------
 
     @Test
@@ -442,19 +484,35 @@ class ImportDynamodbMiniTest {
         return items;
     }
 
-    /** The client, except that its {@code n+1}th transaction fails as if the process had died there. */
-    static DynamoDbClient failingAfter(DynamoDbClient client, int transactions) {
-        AtomicInteger count = new AtomicInteger();
+    /** Sees every call of the client before it is made (and may throw instead), and its answer. */
+    interface Interceptor {
+        void before(String method) throws Exception;
+
+        default void after(String method, Object answer) {
+        }
+    }
+
+    static DynamoDbClient intercepted(DynamoDbClient client, Interceptor interceptor) {
         return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("transactWriteItems") && count.incrementAndGet() > transactions) {
-                        throw SdkClientException.create("simulated crash");
-                    }
+                    interceptor.before(method.getName());
                     try {
-                        return method.invoke(client, args);
+                        Object answer = method.invoke(client, args);
+                        interceptor.after(method.getName(), answer);
+                        return answer;
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
+    }
+
+    /** The client, except that its {@code n+1}th transaction fails as if the process had died there. */
+    static DynamoDbClient failingAfter(DynamoDbClient client, int transactions) {
+        AtomicInteger count = new AtomicInteger();
+        return intercepted(client, method -> {
+            if (method.equals("transactWriteItems") && count.incrementAndGet() > transactions) {
+                throw SdkClientException.create("simulated crash");
+            }
+        });
     }
 }

@@ -19,12 +19,21 @@ import java.util.concurrent.TimeUnit;
  */
 public record ChildServer(Process process, Path logFile) implements AutoCloseable {
     private static final List<String> INHERITED = List.of("AWS_REGION", "DYNAMODB_ENDPOINT", "API_KEYS_FILE",
-            "TABLE_NAME_COLLECTIONS", "TABLE_NAME_ENTRIES", "DATA_DIR", "PORT", "API_KEYS", "DEBUG", "CURSOR_SECRET", "HOST");
+            "TABLE_NAME_COLLECTIONS", "TABLE_NAME_ENTRIES", "DATA_DIR", "PORT", "API_KEYS", "DEBUG", "CURSOR_SECRET", "HOST",
+            "OLD_TABLE_NAME_COLLECTIONS", "OLD_TABLE_NAME_ENTRIES");
 
     public static ChildServer start(Map<String, String> env, Path log, String... jvmOptions) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
         command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        return start(command, env, log);
+    }
+
+    /** {@code dev.dynamini.Main} with arguments: a command such as import-dynamodb-mini. */
+    public static ChildServer command(Map<String, String> env, Path log, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(arguments));
         return start(command, env, log);
     }
 
