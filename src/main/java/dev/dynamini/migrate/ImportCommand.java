@@ -85,14 +85,15 @@ public final class ImportCommand {
                     + settings.oldEntries() + " (OLD_TABLE_NAME_ENTRIES)");
             out.println("  " + (mode == Mode.IMPORT ? "writes" : "reads ") + " dynamini's tables " + target.collections()
                     + " (TABLE_NAME_COLLECTIONS) and " + target.entries() + " (TABLE_NAME_ENTRIES)");
-            out.println("  on " + dynamo.description());
+            out.println("  on " + dynamo.description() + (mode == Mode.IMPORT ? ", " + settings.threads() + " writing threads (IMPORT_THREADS)" : ""));
             return run(mode, settings, config, target, dynamo);
         } catch (ImportFailure | StartupException e) {
             out.println(NAME + ": " + e.getMessage());
             return 1;
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             // every version is its own atomic write, so what is written is whole: a rerun resumes
-            out.println(NAME + ": stopped by a DynamoDB error (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+            out.println(NAME + ": stopped by " + (e instanceof SdkException ? "a DynamoDB error" : "an error") + " ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + "). Every version written so far is complete; run the same command again to finish.");
             return 1;
         } finally {
@@ -127,8 +128,8 @@ public final class ImportCommand {
         };
         // an import copies entries only into collections it has copied; a dry run or check reads no further
         Owners owners = new Owners(old, mapper, mode == Mode.IMPORT ? key -> versions.head(key).isPresent() : key -> true);
-        try {
-            new Migration(old, mapper, owners, action, new Patience(tuning.firstThrottlePause(), out), report).run();
+        try (Lanes lanes = new Lanes(settings.threads())) {
+            new Migration(old, mapper, owners, action, new Patience(tuning.firstThrottlePause(), out), lanes, report).run();
             if (mode == Mode.CHECK && targetExists) {
                 compareCounts(new StoredCounts(dynamo.client(), target, config.consistentRead()), report);
             }

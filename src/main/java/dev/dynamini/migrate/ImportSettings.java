@@ -5,13 +5,18 @@ import dev.dynamini.config.ConfigException;
 import java.util.Map;
 
 /**
- * The import's own settings: which tables of dynamodb-mini to read. They have no defaults:
+ * The import's own settings: which tables of dynamodb-mini to read, and on how many threads to
+ * write. The tables have no defaults:
  * dynamodb-mini's default names are dynamini's default names, and a table cannot hold both layouts,
  * so the operator names the old tables and gives dynamini new ones (docs/migration.md).
  */
-record ImportSettings(String oldCollections, String oldEntries) {
+record ImportSettings(String oldCollections, String oldEntries, int threads) {
     static final String OLD_COLLECTIONS = "OLD_TABLE_NAME_COLLECTIONS";
     static final String OLD_ENTRIES = "OLD_TABLE_NAME_ENTRIES";
+    static final String THREADS = "IMPORT_THREADS";
+    /** A DynamoDB over the network spends most of a write waiting: a few lanes keep it busy. */
+    static final int DEFAULT_THREADS = 4;
+    static final int MAX_THREADS = 64;
 
     static ImportSettings from(Map<String, String> env, Config config) {
         String collections = Config.checkedTableName(OLD_COLLECTIONS, required(env, OLD_COLLECTIONS));
@@ -28,7 +33,23 @@ record ImportSettings(String oldCollections, String oldEntries) {
                         + "; dynamini writes another layout, so give " + target + " the name of a new table (and start the server with it)");
             }
         }
-        return new ImportSettings(collections, entries);
+        return new ImportSettings(collections, entries, threads(env));
+    }
+
+    private static int threads(Map<String, String> env) {
+        String raw = env.get(THREADS);
+        if (raw == null || raw.isBlank()) {
+            return DEFAULT_THREADS;
+        }
+        try {
+            int threads = Integer.parseInt(raw.trim());
+            if (threads >= 1 && threads <= MAX_THREADS) {
+                return threads;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(THREADS, "must be a whole number from 1 to " + MAX_THREADS + ", got '" + raw.trim() + "'");
     }
 
     private static String required(Map<String, String> env, String variable) {

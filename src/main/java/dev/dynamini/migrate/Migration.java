@@ -1,13 +1,16 @@
 package dev.dynamini.migrate;
 
 import dev.dynamini.store.Item;
+import dev.dynamini.store.Kind;
 import java.util.List;
 
 /**
  * One pass over dynamodb-mini's data: every collection, then every entry (whose owner is looked up
  * among the applications the collections showed), each mapped to dynamini's versions and handed to
- * the run's target, which copies, forecasts or compares. Items are taken one at a time, in the
- * order the scans return them, so what a run does is the same on every run over the same data.
+ * the run's target, which copies, forecasts or compares. Items of one scope are handled one at a
+ * time in the order the scans return them (scopes in parallel, on the lanes), so what a run does
+ * is the same on every run over the same data. Entries start once every collection is done, since
+ * an import copies entries only into collections that are in dynamini.
  */
 final class Migration {
     private final OldTables old;
@@ -15,14 +18,16 @@ final class Migration {
     private final Owners owners;
     private final ItemTarget target;
     private final Patience patience;
+    private final Lanes lanes;
     private final Report report;
 
-    Migration(OldTables old, HistoryMapper mapper, Owners owners, ItemTarget target, Patience patience, Report report) {
+    Migration(OldTables old, HistoryMapper mapper, Owners owners, ItemTarget target, Patience patience, Lanes lanes, Report report) {
         this.old = old;
         this.mapper = mapper;
         this.owners = owners;
         this.target = target;
         this.patience = patience;
+        this.lanes = lanes;
         this.report = report;
     }
 
@@ -31,6 +36,7 @@ final class Migration {
             owners.noteApplication(collection.application());
             handle(collection, collection.application());
         });
+        lanes.drain();
         old.eachEntry(entry -> {
             if (entry.problem() != null) {
                 report.record(entry, null, Outcome.skipped(entry.problem()));
@@ -43,6 +49,7 @@ final class Migration {
             }
             handle(entry, owner.application());
         });
+        lanes.drain();
     }
 
     private void handle(OldItem item, String application) {
@@ -54,6 +61,7 @@ final class Migration {
             return;
         }
         report.expect(item, application, expected.size());
-        report.record(item, application, patience.apply(() -> target.apply(expected)));
+        String scope = application + '\n' + item.user() + '\n' + (item.kind() == Kind.ENTRY ? item.collection() : "");
+        lanes.submit(scope, () -> report.record(item, application, patience.apply(() -> target.apply(expected))));
     }
 }

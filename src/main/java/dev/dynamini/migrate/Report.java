@@ -11,7 +11,7 @@ import java.util.TreeMap;
 /**
  * What a run did, as it goes: one line per item skipped, renamed or found different (with the
  * reason), then counts per application. Lines name the application, the kind and the item's id
- * (and an entry's collection id), never user ids, names or values.
+ * (and an entry's collection id), never user ids, names or values. Lanes report concurrently.
  */
 final class Report {
     /** Where entries whose owner is unknown are counted. */
@@ -43,7 +43,7 @@ final class Report {
         this.mode = mode;
     }
 
-    void record(OldItem item, String application, Outcome outcome) {
+    synchronized void record(OldItem item, String application, Outcome outcome) {
         Tally tally = tally(application, item.kind());
         switch (outcome.status()) {
             case COPIED -> {
@@ -76,29 +76,29 @@ final class Report {
     }
 
     /** An item an import makes: what the check expects to find in dynamini. */
-    void expect(OldItem item, String application, int versions) {
+    synchronized void expect(OldItem item, String application, int versions) {
         Tally tally = tally(application, item.kind());
         tally.expectedItems++;
         tally.expectedVersions += versions;
     }
 
     /** A difference that is not about one item (the check's counts). */
-    void difference(String text) {
+    synchronized void difference(String text) {
         out.println("differs: " + text);
         differences++;
     }
 
     /** Differences the check found so far. */
-    long differences() {
+    synchronized long differences() {
         return differences;
     }
 
-    Map<String, Map<Kind, Tally>> tallies() {
+    synchronized Map<String, Map<Kind, Tally>> tallies() {
         return tallies;
     }
 
     /** Counts per application and in total, and how fast it went. */
-    void summary(Duration elapsed) {
+    synchronized void summary(Duration elapsed) {
         long items = 0;
         long versions = 0;
         long skipped = 0;
