@@ -304,6 +304,51 @@ class ImportDynamodbMiniTest {
         return names;
     }
 
+    @Test
+    void dataAtTheEdgesIsImportedOrSkippedWithAReason() {
+        Map<String, String> old = freshOldTables();
+        OldDynamodbMini mini = new OldDynamodbMini(CLIENT, old.get("OLD_TABLE_NAME_COLLECTIONS"), old.get("OLD_TABLE_NAME_ENTRIES")).createTables();
+        String c = mini.createCollection("app-a", "u", "c");
+        String nullValue = mini.createEntry("u", c, "nulled", "null");
+        String nothing = mini.createEntry("u", c, null, "null");
+        String emptyName = mini.createEntry("u", c, null, "{\"v\":1}");
+        String longName = mini.createEntry("u", c, "n".repeat(1001), "{}");
+        String trailing = mini.createEntry("u", c, "t", "{} {}");
+        String duplicateKeys = mini.createEntry("u", c, "d", "{\"a\":1,\"a\":2}");
+        String badTime = "bad-time";
+        mini.putRaw(false, Map.of("userCollection", OldDynamodbMini.s("u#" + c + "#"), "entryVersion", OldDynamodbMini.s(badTime + "#1600000000000"),
+                "name", OldDynamodbMini.s("x"), "deletedAt", OldDynamodbMini.s("yesterday")));
+        String numberName = "number-name";
+        mini.putRaw(false, Map.of("userCollection", OldDynamodbMini.s("u#" + c + "#"), "entryVersion", OldDynamodbMini.s(numberName + "#1600000000000"),
+                "name", AttributeValue.fromN("7")));
+        String unnamed = "unnamed-collection";
+        mini.putRaw(true, Map.of("application", OldDynamodbMini.s("app-a"), "userCollectionVersion", OldDynamodbMini.s("u#" + unnamed + "#1600000000000"),
+                "name", OldDynamodbMini.s("")));
+
+        Map<String, String> env = env(old);
+        Run run = run(env);
+        assertEquals(0, run.status(), run.output());
+        String out = run.output();
+        String in = " in collection " + c + " of application app-a: ";
+        assertTrue(out.contains("skipped entry " + nothing + in + "an entry needs a \"name\" or a \"value\""), out);
+        assertTrue(out.contains("skipped entry " + longName + in + "\"name\" must be at most 1000 bytes of UTF-8"), out);
+        assertTrue(out.contains("skipped entry " + trailing + in + "a value is not valid JSON (content after the value)"), out);
+        assertTrue(out.contains("skipped entry " + duplicateKeys + in + "a value is not valid JSON"), out);
+        assertTrue(out.contains("skipped entry " + badTime + in + "a version's deletedAt is not an ISO-8601 time"), out);
+        assertTrue(out.contains("skipped entry " + numberName + in + "a version's \"name\" is not a string"), out);
+        assertTrue(out.contains("skipped collection " + unnamed + " of application app-a: a collection needs a \"name\""), out);
+        assertTrue(out.contains("entries 2 copied (2 versions), 0 already there, 6 skipped"), out);
+        try (TestServer server = serve(env)) {
+            String entries = "/api/user/u/collection/" + c + "/entry/";
+            JsonNode nulled = server.appA().get(entries + nullValue).json().get(0);
+            assertEquals("nulled", nulled.path("name").asText());
+            assertFalse(nulled.has("value"), "a JSON null is no value");
+            JsonNode unnamedEntry = server.appA().get(entries + emptyName).json().get(0);
+            assertFalse(unnamedEntry.has("name"), "an empty name is no name");
+            assertEquals(1, unnamedEntry.path("value").path("v").asInt());
+        }
+    }
+
     // ---- resuming ---------------------------------------------------------------------------------
 
     @Test
