@@ -361,8 +361,10 @@ class ImportDynamodbMiniTest {
         Run crashed = run(env, failingAfter(CLIENT, 200), 7);
         assertEquals(1, crashed.status(), crashed.output());
         assertTrue(crashed.output().contains("run the same command again to finish"), crashed.output());
+        Set<Map<String, AttributeValue>> partial = dump(env);
         Run left = run(env, "--dry-run");
         assertEquals(0, left.status(), left.output());
+        assertEquals(partial, dump(env), "a dry run writes nothing");
         assertTrue(left.output().matches("(?s).*an import would copy \\d+ items.*"), left.output());
         assertTrue(left.output().contains("already there"), left.output());
 

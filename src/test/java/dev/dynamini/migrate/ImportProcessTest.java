@@ -27,7 +27,8 @@ class ImportProcessTest {
     @Test
     void mainRunsTheImportAndItsCheckInAProcessOfItsOwn(@TempDir Path dir) throws Exception {
         try (DynamoLocalServer local = DynamoLocalServer.start()) {
-            Map<String, String> env = new HashMap<>(local.env(5000));
+            // generous: on a loaded machine a first CreateTable over HTTP can take seconds, and its retry then fails
+            Map<String, String> env = new HashMap<>(local.env(30_000));
             env.putAll(ImportDynamodbMiniTest.freshOldTables());
             String collection;
             String entry;
