@@ -4,15 +4,24 @@ import dev.dynamini.auth.ApiKeys;
 import dev.dynamini.config.Config;
 import dev.dynamini.config.ConfigException;
 import dev.dynamini.dynamo.DynamoConnection;
+import dev.dynamini.migrate.ImportCommand;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the environment, wires the server, and stops it gracefully on SIGTERM. */
+/**
+ * Reads the environment, wires the server, and stops it gracefully on SIGTERM; or, with
+ * {@code import-dynamodb-mini} as first argument, runs that command and exits with its status.
+ */
 public final class Main {
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0) {
+            System.exit(command(args));
+            return;
+        }
         Config config;
         ApiKeys keys;
         try {
@@ -44,5 +53,24 @@ public final class Main {
             // DynamoDB Local leaves non-daemon threads behind: exit explicitly
             System.exit(1);
         }
+    }
+
+    /** A command instead of the server: the same settings, its own exit status. */
+    private static int command(String[] args) {
+        if (!args[0].equals(ImportCommand.NAME)) {
+            System.err.println("dynamini: unknown command '" + args[0] + "'; run without arguments to start the server, or: "
+                    + ImportCommand.USAGE);
+            return 2;
+        }
+        Config config;
+        try {
+            config = Config.fromEnvironment();
+        } catch (ConfigException e) {
+            System.err.println(ImportCommand.NAME + ": " + e.getMessage());
+            return 2;
+        }
+        Logging.configure(config.debug());
+        List<String> rest = List.of(args).subList(1, args.length);
+        return new ImportCommand(System.out, DynamoConnection::open).run(rest, config, System.getenv());
     }
 }

@@ -48,6 +48,14 @@ public record Config(
         return awsRegion.isEmpty() && dynamoEndpoint.isEmpty();
     }
 
+    /** A table name read from {@code variable} (also for the import's OLD_TABLE_NAME_* variables). */
+    public static String checkedTableName(String variable, String value) {
+        if (!value.matches("[A-Za-z0-9_.-]{3,255}")) {
+            throw new ConfigException(variable, "a DynamoDB table name is 3-255 characters of A-Z a-z 0-9 _ . -, got '" + value + "'");
+        }
+        return value;
+    }
+
     public static Config fromEnvironment() {
         return from(System.getenv());
     }
@@ -199,11 +207,7 @@ public record Config(
         }
 
         String tableName(String name, String fallback) {
-            String value = string(name, fallback);
-            if (!value.matches("[A-Za-z0-9_.-]{3,255}")) {
-                throw new ConfigException(name, "a DynamoDB table name is 3-255 characters of A-Z a-z 0-9 _ . -, got '" + value + "'");
-            }
-            return value;
+            return checkedTableName(name, string(name, fallback));
         }
 
         /** "*" or a list of origins (scheme://host[:port]); matching is exact, so wildcards in hosts are refused. */

@@ -121,11 +121,35 @@ public final class Tables {
         }
     }
 
+    /**
+     * Checks existing tables without creating any (the import's dry run and check).
+     *
+     * @return false when either table is missing
+     * @throws StartupException when one exists with keys dynamini does not write
+     */
+    public boolean verifyExisting() {
+        for (String table : List.of(names.collections(), names.entries())) {
+            try {
+                verify(table, client.describeTable(r -> r.tableName(table)).table(), table.equals(names.collections()));
+            } catch (ResourceNotFoundException missing) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void verify(String table, TableDescription description, boolean withApplicationIndex) {
+        String variable = "TABLE_NAME_" + (withApplicationIndex ? "COLLECTIONS" : "ENTRIES");
+        if (dynamodbMiniLayout(description.keySchema())) {
+            throw new StartupException("table " + table + " (" + variable + ") has dynamodb-mini's key schema "
+                    + describe(description.keySchema()) + ", which dynamini does not read. Copy its data into new tables with"
+                    + " `java -jar dynamini.jar import-dynamodb-mini`, setting OLD_TABLE_NAME_COLLECTIONS and OLD_TABLE_NAME_ENTRIES"
+                    + " to dynamodb-mini's tables and TABLE_NAME_COLLECTIONS and TABLE_NAME_ENTRIES to new ones, then start dynamini"
+                    + " with those (docs/migration.md)", null);
+        }
         if (!TABLE_KEYS.equals(description.keySchema()) || !stringKeys(description, KeyLayout.PK, KeyLayout.SK)) {
             throw new StartupException("table " + table + " exists with key schema " + describe(description.keySchema())
-                    + " but dynamini needs pk (HASH, S) + sk (RANGE, S); point TABLE_NAME_"
-                    + (withApplicationIndex ? "COLLECTIONS" : "ENTRIES") + " at another table", null);
+                    + " but dynamini needs pk (HASH, S) + sk (RANGE, S); point " + variable + " at another table", null);
         }
         if (withApplicationIndex) {
             Optional<GlobalSecondaryIndexDescription> index = description.globalSecondaryIndexes().stream()
@@ -135,6 +159,12 @@ public final class Tables {
                         + " on app (HASH, S) + sk (RANGE, S) that dynamini needs; point TABLE_NAME_COLLECTIONS at another table", null);
             }
         }
+    }
+
+    /** The keys dynamodb-mini v0.2.4 created its tables with (migrate.OldLayout reads them). */
+    private static boolean dynamodbMiniLayout(List<KeySchemaElement> keys) {
+        List<String> names = keys.stream().map(KeySchemaElement::attributeName).toList();
+        return names.equals(List.of("application", "userCollectionVersion")) || names.equals(List.of("userCollection", "entryVersion"));
     }
 
     private static boolean stringKeys(TableDescription description, String... names) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.dynamini.store.Content;
 import dev.dynamini.store.ContentPatch;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -22,8 +23,7 @@ import java.util.OptionalLong;
  * included, must be valid Unicode ({@link StrictText}).
  */
 record RequestBody(ContentPatch patch, OptionalLong version) {
-    /** A name is a sort key part: DynamoDB allows 1024 bytes, less the register's prefix. */
-    static final int MAX_NAME_BYTES = 1000;
+    static final int MAX_NAME_BYTES = Content.MAX_NAME_BYTES;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

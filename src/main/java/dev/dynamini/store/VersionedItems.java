@@ -42,7 +42,7 @@ public final class VersionedItems {
      * it is a clash.
      */
     public Created create(Scope scope, ContentPatch body) {
-        Content content = validated(scope.kind(), body.asNew());
+        Content content = ContentRules.validated(scope.kind(), body.asNew());
         ItemKey key = scope.item(ids.next());
         Created created = insert(key, content, true);
         if (created == null) {
@@ -71,7 +71,7 @@ public final class VersionedItems {
                 if (key.kind() == Kind.COLLECTION && content.name() == null) {
                     content = new Content(key.id(), content.value());
                 }
-                Created created = insert(key, validated(key.kind(), content), false);
+                Created created = insert(key, ContentRules.validated(key.kind(), content), false);
                 if (created != null) {
                     return created;
                 }
@@ -82,7 +82,7 @@ public final class VersionedItems {
                 Item known = current.get();
                 return new Created(change(key, ifMatch, known, item -> {
                     requireLive(item);
-                    return item.next(validated(key.kind(), patch.applyTo(item.content())), now(), false);
+                    return item.next(ContentRules.validated(key.kind(), patch.applyTo(item.content())), now(), false);
                 }), false);
             }
             pauseAfter(attempt, key);
@@ -148,7 +148,7 @@ public final class VersionedItems {
     public Item patch(ItemKey key, UnaryOperator<Content> edit, OptionalLong ifMatch) {
         return change(key, ifMatch, current -> {
             requireLive(current);
-            return current.next(validated(key.kind(), edit.apply(current.content())), now(), false);
+            return current.next(ContentRules.validated(key.kind(), edit.apply(current.content())), now(), false);
         });
     }
 
@@ -190,7 +190,7 @@ public final class VersionedItems {
             }
             Item next = nextOf.apply(current);
             try {
-                repository.commit(new Change(current, next, released(current, next), claimed(current, next), liveParentOf(key.scope())));
+                repository.commit(new Change(current, next, NameRules.released(current, next), NameRules.claimed(current, next), liveParentOf(key.scope())));
                 return next;
             } catch (CommitRejectedException rejected) {
                 switch (rejected.reason()) {
@@ -305,32 +305,6 @@ public final class VersionedItems {
     }
 
     // ---- rules ----------------------------------------------------------------------------------
-
-    private static Content validated(Kind kind, Content content) {
-        if (kind == Kind.COLLECTION) {
-            if (content.name() == null) {
-                throw new InvalidInputException("a collection needs a \"name\"");
-            }
-        } else if (content.name() == null && content.value() == null) {
-            throw new InvalidInputException("an entry needs a \"name\" or a \"value\"");
-        }
-        return content;
-    }
-
-    /** Names are registered while their item is live, so deleted items free their names. */
-    private static String heldName(Item item) {
-        return item.live() ? item.content().name() : null;
-    }
-
-    private static String released(Item current, Item next) {
-        String held = heldName(current);
-        return held != null && !held.equals(heldName(next)) ? held : null;
-    }
-
-    private static String claimed(Item current, Item next) {
-        String wanted = heldName(next);
-        return wanted != null && !wanted.equals(heldName(current)) ? wanted : null;
-    }
 
     private static ItemKey liveParentOf(Scope scope) {
         return scope.kind() == Kind.ENTRY ? scope.parent() : null;

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 public record ChildServer(Process process, Path logFile) implements AutoCloseable {
     private static final List<String> INHERITED = List.of("AWS_REGION", "DYNAMODB_ENDPOINT", "API_KEYS_FILE",
             "TABLE_NAME_COLLECTIONS", "TABLE_NAME_ENTRIES", "DATA_DIR", "PORT", "API_KEYS", "DEBUG", "CURSOR_SECRET", "HOST",
-            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE");
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE",
+            "OLD_TABLE_NAME_COLLECTIONS", "OLD_TABLE_NAME_ENTRIES");
 
     public static ChildServer start(Map<String, String> env, Path log, String... jvmOptions) throws IOException {
         List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m"));
@@ -33,6 +34,14 @@ public record ChildServer(Process process, Path logFile) implements AutoCloseabl
     public static ChildServer start(Class<?> mainClass, String maxHeap, Map<String, String> env, Path log) throws IOException {
         return start(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx" + maxHeap,
                 "-cp", System.getProperty("java.class.path"), mainClass.getName()), env, log);
+    }
+
+    /** {@code dev.dynamini.Main} with arguments: a command such as import-dynamodb-mini. */
+    public static ChildServer command(Map<String, String> env, Path log, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(arguments));
+        return start(command, env, log);
     }
 
     /** {@code java -jar jar}, as README runs it (the jar's manifest brings lib/ beside it). */
