@@ -17,6 +17,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
 
@@ -58,7 +60,11 @@ final class ItemRoutes {
         String name = Requests.name(ctx);
         Filter filter = Requests.filter(ctx);
         PageRequest page = Requests.page(ctx);
-        sendList(ctx, name != null ? items.findByName(scope, name) : items.list(scope, filter, page));
+        Optional<Instant> asOf = Requests.asOf(ctx);
+        if (name != null && asOf.isPresent()) {
+            throw ApiError.badRequest("?name= finds the live item of now; it does not take asOf");
+        }
+        sendList(ctx, name != null ? items.findByName(scope, name) : items.list(scope, filter, page, asOf));
     }
 
     private void create(Context ctx, Resource resource) {
@@ -69,7 +75,7 @@ final class ItemRoutes {
     }
 
     private void read(Context ctx, Resource resource) {
-        Listing found = items.read(resource.key(ctx), Requests.filter(ctx));
+        Listing found = items.read(resource.key(ctx), Requests.filter(ctx), Requests.asOf(ctx));
         if (found.latestVersion().isPresent() && notModified(ctx, found.latestVersion().getAsLong())) {
             return;
         }

@@ -9,6 +9,10 @@ import dev.dynamini.store.Order;
 import dev.dynamini.store.PageRequest;
 import dev.dynamini.store.Slugs;
 import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,6 +52,19 @@ final class Requests {
             return slug;
         }
         return id(ctx, "user");
+    }
+
+    /** ?asOf=<ISO-8601 instant>, e.g. 2026-11-26T10:00:00Z or with an offset: reads as things were then. */
+    static Optional<Instant> asOf(Context ctx) {
+        String raw = ctx.queryParam("asOf");
+        if (raw == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(OffsetDateTime.parse(raw.trim()).toInstant());
+        } catch (DateTimeParseException e) {
+            throw ApiError.badRequest("asOf must be an ISO-8601 instant with its offset, such as 2026-11-26T10:00:00Z");
+        }
     }
 
     static long versionNumber(Context ctx, String param) {

@@ -95,12 +95,12 @@ public final class VersionedItems {
      * its id, as dynamodb-mini had no such check; a deleted collection refuses (404).
      */
     private Created insert(ItemKey key, Content content, boolean idempotent) {
-        Item first = Item.first(key, content, now());
         Scope scope = key.scope();
-        Change change = new Change(null, first, null, content.name(), liveParentOf(scope));
         for (int attempt = 1; ; attempt++) {
+            // stamped at each attempt: an entry never predates the implicit collection made for it
+            Item first = Item.first(key, content, now());
             try {
-                repository.commit(change);
+                repository.commit(new Change(null, first, null, content.name(), liveParentOf(scope)));
                 return new Created(first, true);
             } catch (CommitRejectedException rejected) {
                 switch (rejected.reason()) {
@@ -213,6 +213,56 @@ public final class VersionedItems {
     // ---- reads ----------------------------------------------------------------------------------
 
     /**
+     * {@link #read(ItemKey, Filter)} as things were at {@code asOf}: the versions written then or
+     * before. An item created after it is not found; one deleted before it is deleted.
+     */
+    public Listing read(ItemKey key, Filter filter, Optional<Instant> asOf) {
+        if (asOf.isEmpty()) {
+            return read(key, filter);
+        }
+        Instant then = asOf.get();
+        Item head = repository.head(key).orElseThrow(() -> notFound(key));
+        Item at = versionAt(head, then).orElseThrow(() -> notFound(key));
+        if (filter == Filter.ALL) {
+            Iterator<List<Item>> versions = Pages.map(repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC),
+                    version -> version.updatedAt().isAfter(then) ? Optional.empty() : Optional.of(version));
+            return Listing.streamed(versions.hasNext() ? versions.next() : List.of(), versions, OptionalLong.of(at.version()));
+        }
+        boolean visible = filter == Filter.CURRENT || (at.live() && (key.kind() != Kind.ENTRY || parentLiveAt(key.scope(), then)));
+        if (!visible) {
+            throw notFound(key);
+        }
+        return Listing.of(List.of(at), Optional.empty(), OptionalLong.of(at.version()));
+    }
+
+    /**
+     * The version of the item that was the latest at {@code then}: the head if it is no newer,
+     * else the newest older version, read back from the newest down (so the cost grows with the
+     * versions written since, not with the whole history); empty if the item did not exist yet.
+     */
+    private Optional<Item> versionAt(Item head, Instant then) {
+        if (!head.updatedAt().isAfter(then)) {
+            return Optional.of(head);
+        }
+        if (head.createdAt().isAfter(then)) {
+            return Optional.empty();
+        }
+        Iterator<List<Item>> newestFirst = repository.versionsOf(head.key(), null, ItemRepository.EVERYTHING, Order.DESC);
+        while (newestFirst.hasNext()) {
+            for (Item version : newestFirst.next()) {
+                if (!version.updatedAt().isAfter(then)) {
+                    return Optional.of(version);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private boolean parentLiveAt(Scope entries, Instant then) {
+        return repository.head(entries.parent()).flatMap(head -> versionAt(head, then)).filter(Item::live).isPresent();
+    }
+
+    /**
      * One item by the {@code filter} of dynamodb-mini: its latest live version, its latest version
      * or all of its versions; {@link NotFoundException} if that is nothing. An entry of a deleted
      * collection has no latest live version.
@@ -250,6 +300,31 @@ public final class VersionedItems {
     }
 
     /** The items of a scope, in creation order (then version order for {@link Filter#ALL}). */
+    /**
+     * {@link #list(Scope, Filter, PageRequest)} as the scope was at {@code asOf}: every item's
+     * version at that instant (one read per item, plus the versions written since for the items
+     * changed since), items created later left out. Its cursors belong to that instant.
+     */
+    public Listing list(Scope scope, Filter filter, PageRequest page, Optional<Instant> asOf) {
+        if (asOf.isEmpty()) {
+            return list(scope, filter, page);
+        }
+        Instant then = asOf.get();
+        String listing = scope.describe() + "|" + filter + "|asOf=" + then.toEpochMilli();
+        Position after = page.cursor() == null ? null : cursors.decode(listing, page.cursor());
+        if (filter == Filter.LATEST && scope.kind() == Kind.ENTRY && !parentLiveAt(scope, then)) {
+            return Listing.empty();
+        }
+        // items drop out, so the repository's pages are read until the page is full, not counted
+        Iterator<List<Item>> pages = switch (filter) {
+            case LATEST, CURRENT -> Pages.map(repository.heads(scope, after, ItemRepository.EVERYTHING, false),
+                    head -> versionAt(head, then).filter(at -> filter == Filter.CURRENT || at.live()));
+            case ALL -> Pages.map(repository.versionsInScope(scope, after, ItemRepository.EVERYTHING),
+                    version -> version.updatedAt().isAfter(then) ? Optional.empty() : Optional.of(version));
+        };
+        return listingOf(listing, pages, page);
+    }
+
     public Listing list(Scope scope, Filter filter, PageRequest page) {
         String listing = scope.describe() + "|" + filter;
         Position after = page.cursor() == null ? null : cursors.decode(listing, page.cursor());
