@@ -106,12 +106,17 @@ class PurgeApiTest {
         String keep = CollectionApiTest.create(api, "small", "kept");
         EntryApiTest.createEntry(api, entries("small", keep), "{\"name\":\"x\"}");
 
+        int before = server.requests().size();
         long started = System.nanoTime();
         Response r = api.delete("/api/user/big?purge=true");
         double seconds = (System.nanoTime() - started) / 1e9;
         // 10,000 entries and 4 collections; versions: one per entry, two per collection (create and the deleting version)
         assertPurged(r, 10_004, 10_008);
-        System.out.printf("purged a user of 10,004 items (20,016 stored items) in %.1f s: %.0f items/s%n", seconds, 10_004 / seconds);
+        var usage = purgeRecord(before).dynamo();
+        System.out.printf("purged a user of 10,004 items (20,016 stored items) in %.1f s: %.0f items/s; %d DynamoDB requests, %.0f RCU, %.0f WCU%n",
+                seconds, 10_004 / seconds, usage.requests(), usage.readUnits(), usage.writeUnits());
+        // every delete is counted: BatchWriteItem goes through the metered client
+        assertTrue(usage.writeUnits() >= 20_000, usage.toString());
 
         assertEquals(List.of(), raw.sortKeys(Scope.collectionsOf(APP, "big")));
         for (int i = 0; i < 4; i++) {
@@ -121,6 +126,24 @@ class PurgeApiTest {
         assertEquals(200, api.get(entries("small", keep) + "?name=x").status());
         assertEquals(1, api.get(entries("small", keep) + "?name=x").json().size());
         assertPurged(api.delete("/api/user/big?purge=true"), 0, 0);
+    }
+
+    /** The access record of the user purge: written as the request ends, so possibly just after the answer. */
+    private static RequestRecord purgeRecord(int after) {
+        for (int i = 0; i < 200; i++) {
+            List<RequestRecord> records = server.requests();
+            for (RequestRecord r : records.subList(Math.min(after, records.size()), records.size())) {
+                if (r.method().equals("DELETE") && r.route().equals("/api/user/{user}") && r.status() == 200) {
+                    return r;
+                }
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("no access record of the purge");
     }
 
     @Test
