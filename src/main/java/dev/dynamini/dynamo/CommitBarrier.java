@@ -15,9 +15,16 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * only once the {@code COMMIT} has run. SQLite's defaults (rollback journal, {@code synchronous=FULL})
  * make a finished {@code COMMIT} durable.
  */
-@FunctionalInterface
 public interface CommitBarrier {
-    CommitBarrier NONE = (table, key, version) -> { };
+    CommitBarrier NONE = new CommitBarrier() {
+        @Override
+        public void awaitDurable(String table, Map<String, AttributeValue> key, long version) {
+        }
+
+        @Override
+        public void awaitAll(String table) {
+        }
+    };
 
     /**
      * Returns once the write that left the item at {@code key} at {@code version} is durable.
@@ -25,6 +32,12 @@ public interface CommitBarrier {
      * @throws NotDurableException if the item does not show that version afterwards
      */
     void awaitDurable(String table, Map<String, AttributeValue> key, long version);
+
+    /**
+     * Returns once every write acknowledged so far is durable. For writes that leave nothing to read
+     * back, such as a purge's deletes: any strongly consistent read queues behind them all.
+     */
+    void awaitAll(String table);
 
     /** The write was acknowledged but cannot be shown to have reached disk. */
     final class NotDurableException extends RuntimeException {

@@ -111,15 +111,28 @@ public final class DynamoConnection implements AutoCloseable {
      * reads only the version number, so it stays cheap whatever the item holds.
      */
     private static CommitBarrier readBackBarrier(DynamoDbClient client) {
-        return (table, key, version) -> {
-            Map<String, AttributeValue> found = client.getItem(GetItemRequest.builder()
-                    .tableName(table).key(key).consistentRead(true)
-                    .projectionExpression("#v").expressionAttributeNames(Map.of("#v", ItemCodec.VERSION))
-                    .build()).item();
-            AttributeValue stored = found == null ? null : found.get(ItemCodec.VERSION);
-            if (stored == null || Long.parseLong(stored.n()) < version) {
-                throw new CommitBarrier.NotDurableException("a committed write of version " + version
-                        + " was not found on disk afterwards");
+        return new CommitBarrier() {
+            @Override
+            public void awaitDurable(String table, Map<String, AttributeValue> key, long version) {
+                Map<String, AttributeValue> found = client.getItem(GetItemRequest.builder()
+                        .tableName(table).key(key).consistentRead(true)
+                        .projectionExpression("#v").expressionAttributeNames(Map.of("#v", ItemCodec.VERSION))
+                        .build()).item();
+                AttributeValue stored = found == null ? null : found.get(ItemCodec.VERSION);
+                if (stored == null || Long.parseLong(stored.n()) < version) {
+                    throw new CommitBarrier.NotDurableException("a committed write of version " + version
+                            + " was not found on disk afterwards");
+                }
+            }
+
+            /**
+             * BatchWriteItem and a transaction of deletes commit through the same job queue as
+             * every other write, so a read of a key that never exists waits for them all.
+             */
+            @Override
+            public void awaitAll(String table) {
+                client.getItem(GetItemRequest.builder().tableName(table).consistentRead(true)
+                        .key(ItemCodec.key("#barrier", "#barrier")).build());
             }
         };
     }

@@ -7,6 +7,8 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
@@ -54,6 +56,12 @@ public final class MeteredDynamoDb {
         return call("TransactWriteItems", false,
                 () -> client.transactWriteItems(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
                 TransactWriteItemsResponse::consumedCapacity);
+    }
+
+    /** Deletes of a purge: the units are those of the items it processed, not of the unprocessed ones. */
+    public BatchWriteItemResponse batchWriteItem(BatchWriteItemRequest request) {
+        return call("BatchWriteItem", false, () -> client.batchWriteItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
+                BatchWriteItemResponse::consumedCapacity);
     }
 
     private <T> T call(String operation, boolean read, Supplier<T> request, Function<T, List<ConsumedCapacity>> consumed) {

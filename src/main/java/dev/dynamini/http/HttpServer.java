@@ -114,6 +114,7 @@ public final class HttpServer {
             itemRoutes.registerApplicationList(config.routes);
             itemRoutes.register(config.routes, Resource.COLLECTIONS);
             itemRoutes.register(config.routes, Resource.ENTRIES);
+            itemRoutes.registerUserPurge(config.routes);
         });
     }
 

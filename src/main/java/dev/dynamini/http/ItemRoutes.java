@@ -9,6 +9,7 @@ import dev.dynamini.store.Item;
 import dev.dynamini.store.Filter;
 import dev.dynamini.store.Listing;
 import dev.dynamini.store.PageRequest;
+import dev.dynamini.store.Purged;
 import dev.dynamini.store.Scope;
 import dev.dynamini.store.VersionedItems;
 import io.javalin.config.RoutesConfig;
@@ -128,9 +129,43 @@ final class ItemRoutes {
         Bodies.send(ctx, Patches.diff(source, target), Patches.JSON_PATCH);
     }
 
+    /** A soft delete (a new version), or with ?purge=true the item erased for good. */
     private void delete(Context ctx, Resource resource) {
         var key = resource.key(ctx);
-        sendItem(ctx, 200, items.delete(key, Requests.ifMatch(ctx)));
+        OptionalLong ifMatch = Requests.ifMatch(ctx);
+        if (Requests.purge(ctx)) {
+            if (ifMatch.isPresent()) {
+                // a purge removes every version whatever the latest is: a condition on one would mislead
+                throw ApiError.badRequest("If-Match does not apply to a purge");
+            }
+            sendPurged(ctx, resource == Resource.COLLECTIONS ? items.purgeCollection(key) : items.purge(key));
+            return;
+        }
+        sendItem(ctx, 200, items.delete(key, ifMatch));
+    }
+
+    /** DELETE /api/user/{user}?purge=true: every collection of the user and all their entries. */
+    void registerUserPurge(RoutesConfig routes) {
+        routes.delete("/api/user/{user}", ctx -> {
+            boolean purge = Requests.purge(ctx);
+            String user = Requests.userId(ctx);
+            if (!purge) {
+                // a user is not an item: it has no soft delete, only erasure
+                throw new ApiError(404, "not_found", "a user cannot be deleted, only purged: DELETE /api/user/" + user + "?purge=true");
+            }
+            sendPurged(ctx, items.purgeUser(Requests.caller(ctx).application(), user));
+        });
+    }
+
+    private void sendPurged(Context ctx, Purged purged) {
+        Bodies.send(ctx, json.render(out -> {
+            out.writeStartObject();
+            out.writeObjectFieldStart("purged");
+            out.writeNumberField("items", purged.items());
+            out.writeNumberField("versions", purged.versions());
+            out.writeEndObject();
+            out.writeEndObject();
+        }));
     }
 
     private void history(Context ctx, Resource resource) {

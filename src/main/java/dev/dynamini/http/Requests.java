@@ -106,6 +106,18 @@ final class Requests {
         return Filter.parse(ctx.queryParam("filter"));
     }
 
+    /** ?purge=true|false (any case) on a DELETE; absent is false, anything else 400. */
+    static boolean purge(Context ctx) {
+        String raw = ctx.queryParam("purge");
+        if (raw == null || raw.equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (raw.equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw ApiError.badRequest("purge must be true or false");
+    }
+
     static Order order(Context ctx) {
         String raw = ctx.queryParam("order");
         if (raw == null || raw.equalsIgnoreCase("asc")) {

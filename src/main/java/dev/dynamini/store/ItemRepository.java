@@ -41,4 +41,19 @@ public interface ItemRepository {
 
     /** Writes the change atomically, or nothing and throws {@link CommitRejectedException}. */
     void commit(Change change);
+
+    // ---- erasure: deletes for good, in bounded batches; each returns once what it deleted is durable
+
+    /** Deletes every version item of {@code key} (not its head, nor its name); how many there were. */
+    long purgeVersions(ItemKey key);
+
+    /**
+     * Deletes {@code head} and, if it is live and named, its name register, in one atomic write on
+     * condition that the head is still at {@code head.version()}; false, and nothing deleted, if a
+     * concurrent write changed it.
+     */
+    boolean purgeHead(Item head);
+
+    /** Deletes every item of the scope's partition: heads, versions and name registers. */
+    Purged purgeScope(Scope scope);
 }

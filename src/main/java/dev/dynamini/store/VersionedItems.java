@@ -210,6 +210,84 @@ public final class VersionedItems {
         }
     }
 
+    // ---- erasure ------------------------------------------------------------------------------
+
+    /**
+     * Removes an item for good: its versions first, then its head and name register in one
+     * conditional write, so that the item reads complete until it vanishes at once, and a purge cut
+     * short leaves the head for the next purge to find (docs/storage.md). A write racing the purge
+     * moves the head on, which fails the last step: the versions it added go too and the head is
+     * tried again. A write after the head is gone creates a fresh item (PUT creates). Purging what
+     * is gone removes nothing and is no error.
+     */
+    public Purged purge(ItemKey key) {
+        long versions = 0;
+        for (int attempt = 1; ; attempt++) {
+            Optional<Item> head = repository.head(key);
+            versions += repository.purgeVersions(key);
+            if (head.isEmpty()) {
+                return new Purged(0, versions);
+            }
+            if (repository.purgeHead(head.get())) {
+                return new Purged(1, versions);
+            }
+            pauseAfter(attempt, key);
+        }
+    }
+
+    /**
+     * Removes a collection and all its entries for good. A live collection is soft-deleted first:
+     * that one version stops every entry write (they check the collection is live), so the sweep of
+     * the entries cannot miss one written behind it, and readers see an ordinary deleted collection
+     * meanwhile. The head goes last, on condition that nobody restored it since; so a purge cut
+     * short always leaves the head, which a user purge lists and a repeated purge finishes.
+     */
+    public Purged purgeCollection(ItemKey collection) {
+        Scope entries = Scope.entriesOf(collection.scope().application(), collection.scope().user(), collection.id());
+        Purged purged = Purged.NOTHING;
+        for (int attempt = 1; ; attempt++) {
+            Optional<Item> head = repository.head(collection);
+            if (head.isPresent() && head.get().live()) {
+                try {
+                    head = Optional.of(delete(collection, OptionalLong.of(head.get().version())));
+                } catch (VersionMismatchException | NotFoundException changed) {
+                    pauseAfter(attempt, collection);
+                    continue;
+                }
+            }
+            purged = purged.plus(repository.purgeScope(entries)).plus(new Purged(0, repository.purgeVersions(collection)));
+            if (head.isEmpty()) {
+                return purged;
+            }
+            if (repository.purgeHead(head.get())) {
+                return purged.plus(new Purged(1, 0));
+            }
+            pauseAfter(attempt, collection);
+        }
+    }
+
+    /**
+     * Removes every collection of a user and all their entries. Collections are found by their
+     * heads, which each collection purge removes last; passes repeat until one finds none, so a
+     * collection created while the first pass ran goes as well.
+     */
+    public Purged purgeUser(String application, String user) {
+        Scope collections = Scope.collectionsOf(application, user);
+        Purged purged = Purged.NOTHING;
+        boolean found = true;
+        while (found) {
+            found = false;
+            Iterator<List<Item>> pages = repository.heads(collections, null, ItemRepository.EVERYTHING, false);
+            while (pages.hasNext()) {
+                for (Item collection : pages.next()) {
+                    found = true;
+                    purged = purged.plus(purgeCollection(collection.key()));
+                }
+            }
+        }
+        return purged;
+    }
+
     // ---- reads ----------------------------------------------------------------------------------
 
     /**
