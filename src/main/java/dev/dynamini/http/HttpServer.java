@@ -6,6 +6,7 @@ import dev.dynamini.limits.RateLimiter;
 import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.VersionedItems;
 import dev.dynamini.transfer.Export;
+import dev.dynamini.transfer.Import;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.http.Header;
@@ -49,7 +50,7 @@ public final class HttpServer {
     public record Route(String method, String path) {
     }
 
-    public HttpServer(Settings settings, ApiKeys keys, RateLimiter limiter, VersionedItems items, Export export,
+    public HttpServer(Settings settings, ApiKeys keys, RateLimiter limiter, VersionedItems items, Export export, Import importer,
                       Metrics metrics, BooleanSupplier ready, Consumer<RequestRecord> requestObserver) {
         this.shutdownGrace = settings.shutdownGrace();
         JsonOut json = new JsonOut();
@@ -115,7 +116,7 @@ public final class HttpServer {
             itemRoutes.registerApplicationList(config.routes);
             itemRoutes.register(config.routes, Resource.COLLECTIONS);
             itemRoutes.register(config.routes, Resource.ENTRIES);
-            new TransferRoutes(export, json).register(config.routes);
+            new TransferRoutes(export, importer, json).register(config.routes);
         });
     }
 

@@ -55,6 +55,12 @@ class ExportImportApiTest extends ServerPerClass {
                         ok(app.delete(base + "/entry/" + entry));
                     }
                 }
+                // names that cross: replayed item by item, the earlier entry takes "x" before the
+                // later one had it and let it go
+                String p = id(app.post(base + "/entry", "{\"name\":\"p\"}"));
+                String q = id(app.post(base + "/entry", "{\"name\":\"x\"}"));
+                ok(app.put(base + "/entry/" + q, "{\"name\":\"z\"}"));
+                ok(app.put(base + "/entry/" + p, "{\"name\":\"x\"}"));
                 ok(app.put(base, "{\"name\":\"renamed " + c + "\"}"));
                 ok(app.put(base + "/entry/chosen-id", "{\"value\":{\"unicode\":\"日本語\"}}"));
                 if (c == 1) {
@@ -127,7 +133,115 @@ class ExportImportApiTest extends ServerPerClass {
         assertEquals(401, server.http().get("/api/export").status());
     }
 
+    @Test
+    void exportImportExportIsByteIdentical() {
+        String first = api.get("/api/export").body();
+        // another server with tables of its own, whose app-a is empty; MAX_BODY_BYTES far below the
+        // size of the stream, which an import reads line by line
+        try (TestServer other = TestServer.start(java.util.Map.of("MAX_BODY_BYTES", "1024"))) {
+            assertTrue(first.getBytes(StandardCharsets.UTF_8).length > 10 * 1024);
+            Response imported = ndjson(other.appA(), "/api/import", first);
+            assertEquals(200, imported.status(), imported.toString());
+            long lines = lines(first).size();
+            assertEquals(lines, imported.json().path("lines").asLong());
+            assertEquals(lines, imported.json().path("written").asLong());
+            assertEquals("app-a", imported.json().path("application").asText());
+            assertEquals(first, other.appA().get("/api/export").body(), "export, import, export again: byte-identical");
+            // the imported data is served as any other: names registered, deletes kept
+            Response collections = other.appA().get("/api/user/ann/collection?filter=current");
+            assertEquals(api.get("/api/user/ann/collection?filter=current").body(), collections.body());
+
+            // a second import into the now non-empty application: 409, nothing written
+            Response again = ndjson(other.appA(), "/api/import", first);
+            assertEquals(409, again.status(), again.toString());
+            assertEquals("conflict", again.json().path("error").asText());
+            // resume finds everything stored and writes nothing
+            Response resumed = ndjson(other.appA(), "/api/import?resume=true", first);
+            assertEquals(200, resumed.status(), resumed.toString());
+            assertEquals(0, resumed.json().path("written").asLong());
+            assertEquals(lines, resumed.json().path("skipped").asLong());
+            assertEquals(first, other.appA().get("/api/export").body());
+        }
+    }
+
+    @Test
+    void anImportIntoAnotherApplicationRewritesTheApplication() {
+        String first = api.get("/api/export").body();
+        try (TestServer other = TestServer.start()) {
+            Response imported = ndjson(other.appB(), "/api/import", first);
+            assertEquals(200, imported.status(), imported.toString());
+            assertEquals(first.replace("\"application\":\"app-a\"", "\"application\":\"app-b\""), other.appB().get("/api/export").body());
+            assertEquals(204, other.appA().get("/api/export").status());
+        }
+    }
+
+    @Test
+    void anImportCutShortIsFinishedByARerunWithResume() {
+        String first = api.get("/api/export").body();
+        List<String> all = lines(first);
+        try (TestServer other = TestServer.start()) {
+            // the stream breaks off at line 60: a line that is not JSON
+            String broken = String.join("\n", all.subList(0, 59)) + "\n{\"meta\": broken\n" + String.join("\n", all.subList(59, all.size())) + "\n";
+            Response stopped = ndjson(other.appA(), "/api/import", broken);
+            assertEquals(400, stopped.status(), stopped.toString());
+            assertTrue(stopped.json().path("message").asText().startsWith("line 60: malformed JSON"), stopped.toString());
+            Response resumed = ndjson(other.appA(), "/api/import?resume=true", first);
+            assertEquals(200, resumed.status(), resumed.toString());
+            assertTrue(resumed.json().path("skipped").asLong() >= 58, resumed.toString());
+            assertEquals(all.size(), resumed.json().path("skipped").asLong() + resumed.json().path("written").asLong());
+            assertEquals(first, other.appA().get("/api/export").body());
+        }
+    }
+
+    @Test
+    void badLinesAre400NamingTheLine() throws Exception {
+        List<String> all = lines(api.get("/api/export").body());
+        String v1 = all.get(0);
+        String v2 = all.get(1);
+        JsonNode second = JSON.readTree(v2);
+        assertEquals(2, second.path("meta").path("version").asInt(), "the export starts with a collection's versions 1 and 2");
+        String entryLine = all.stream().filter(l -> l.contains("\"entry\"")).findFirst().orElseThrow();
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(v2 + "\n", "line 1: collection");                               // starts at version 2
+        cases.put(v1 + "\n" + v1 + "\n", "line 2: version 1");                   // versions out of order
+        cases.put(v1 + "\n\n" + v2 + "\n" + v2 + "\n", "line 4: version 2");    // empty lines count, skip
+        cases.put(entryLine + "\n", "line 1: entry");                            // an entry without its collection
+        cases.put("[]\n", "line 1: a line must be a JSON object");
+        cases.put(v1.replace("\"version\":1", "\"version\":\"1\"") + "\n", "line 1: meta.version");
+        cases.put(v1.replace("\"meta\":{", "\"meta\":{\"extra\":1,") + "\n", "line 1: unknown field meta.extra");
+        cases.put(v1.replace("\"user\":\"", "\"user\":\"bad id ") + "\n", "line 1: meta.user");
+        for (var c : cases.entrySet()) {
+            try (TestServer other = TestServer.start()) {
+                Response r = ndjson(other.appA(), "/api/import", c.getKey());
+                assertEquals(400, r.status(), c.getKey() + ": " + r);
+                assertEquals("bad_request", r.json().path("error").asText());
+                assertTrue(r.json().path("message").asText().startsWith(c.getValue()), c.getValue() + " <- " + r.json().path("message"));
+            }
+        }
+    }
+
+    @Test
+    void aReadOnlyKeyCannotImportAndTheBodyMustBeNdjson() {
+        String first = api.get("/api/export").body();
+        try (TestServer other = TestServer.start()) {
+            Response readOnly = ndjson(other.http().with("x-api-key", TestServer.KEY_A_READ), "/api/import", first);
+            assertEquals(403, readOnly.status(), readOnly.toString());
+            Response json = other.appA().post("/api/import", "{}");
+            assertEquals(415, json.status(), json.toString());
+            Response badResume = ndjson(other.appA(), "/api/import?resume=yes", first);
+            assertEquals(400, badResume.status(), badResume.toString());
+            assertEquals(204, other.appA().get("/api/export").status(), "nothing was written");
+        }
+        // the application of this class is not empty
+        Response conflict = ndjson(api, "/api/import", first);
+        assertEquals(409, conflict.status(), conflict.toString());
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
+
+    private static Response ndjson(Http client, String path, String body) {
+        return client.with("Content-Type", "application/x-ndjson").post(path, body);
+    }
 
     static List<String> lines(String body) {
         if (body.isEmpty()) {
