@@ -14,6 +14,9 @@ import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.Cursors;
 import dev.dynamini.store.IdGenerator;
 import dev.dynamini.store.VersionedItems;
+import dev.dynamini.transfer.Export;
+import dev.dynamini.transfer.Import;
+import dev.dynamini.store.ImportedVersions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +61,8 @@ public final class Dynamini implements AutoCloseable {
                 new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace(),
                         config.minRequestDataRate(), config.minRequestDataRateGrace(), config.idleTimeout(),
                         config.slugifyUserIds()),
-                keys, new RateLimiter(config.defaultRate()), items, metrics, tables::ready, requestObserver).start();
+                keys, new RateLimiter(config.defaultRate()), items, new Export(repository),
+                new Import(repository, new ImportedVersions(repository)), metrics, tables::ready, requestObserver).start();
         LOG.info("dynamini listening on port {} (HOST {}) with {} ({} API keys)", http.port(), config.host(), dynamo.description(), keys.size());
         config.defaultRate().ifPresent(rate -> LOG.info("keys without a rate of their own are limited to {} (per instance)", rate.describe()));
         keys.warnings().forEach(warning -> LOG.warn("API keys: {}", warning));

@@ -132,6 +132,37 @@ final class Bodies {
     }
 
     /**
+     * Sends the items as NDJSON (one item per line, each ending in a newline) while the pages are
+     * read, as {@link #sendItems} sends an array: bounded memory, and a failure after the first
+     * line cuts the connection, so a client never takes part of an export for all of it. No item
+     * at all is a 204: an empty NDJSON body would be one too, but a 200 promises content.
+     */
+    static void sendLines(Context ctx, JsonOut json, String mediaType, Iterator<List<Item>> pages) {
+        ctx.contentType(mediaType);
+        JsonGenerator out = null;
+        try {
+            while (pages.hasNext()) {
+                for (Item item : pages.next()) {
+                    if (out == null) {
+                        ctx.attribute(STREAMING, Boolean.TRUE);
+                        out = json.generator(ctx.outputStream());
+                        out.setRootValueSeparator(null); // the newline is the separator
+                    }
+                    JsonOut.writeItem(out, item);
+                    out.writeRaw('\n');
+                }
+            }
+            if (out == null) {
+                ctx.status(204);
+                return;
+            }
+            out.close();
+        } catch (IOException clientGone) {
+            abortIfStreaming(ctx, clientGone, 499);
+        }
+    }
+
+    /**
      * Cuts the connection of a list whose answer has begun (a failure while it is sent), and keeps
      * the status the failure would have had for the access log; false if no answer has begun, and
      * the failure can still be answered. The answer then lacks its last chunk, which every HTTP

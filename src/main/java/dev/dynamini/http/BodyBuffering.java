@@ -73,6 +73,13 @@ final class BodyBuffering implements EagerContentHandler.ContentLoaderFactory {
         if (request.getLength() > maxBodyBytes) {
             return null; // answered 413 from the declared length, without reading the body
         }
+        if (TransferRoutes.IMPORT_PATH.equalsIgnoreCase(Request.getPathInContext(request))) {
+            // an import may be far larger than MAX_BODY_BYTES: its route reads it line by line as
+            // it arrives (bounded by the line, not the body), so it is not buffered here, and the
+            // minimum data rate does not apply to it (it needs a read-write key; Jetty's idle
+            // timeout still ends a silent one)
+            return null;
+        }
         return new Loader(next, request, response, callback);
     }
 

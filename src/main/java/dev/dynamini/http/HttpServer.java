@@ -5,6 +5,8 @@ import dev.dynamini.console.ConsoleRoutes;
 import dev.dynamini.limits.RateLimiter;
 import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.VersionedItems;
+import dev.dynamini.transfer.Export;
+import dev.dynamini.transfer.Import;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.http.Header;
@@ -48,7 +50,7 @@ public final class HttpServer {
     public record Route(String method, String path) {
     }
 
-    public HttpServer(Settings settings, ApiKeys keys, RateLimiter limiter, VersionedItems items,
+    public HttpServer(Settings settings, ApiKeys keys, RateLimiter limiter, VersionedItems items, Export export, Import importer,
                       Metrics metrics, BooleanSupplier ready, Consumer<RequestRecord> requestObserver) {
         this.shutdownGrace = settings.shutdownGrace();
         JsonOut json = new JsonOut();
@@ -115,6 +117,7 @@ public final class HttpServer {
             itemRoutes.register(config.routes, Resource.COLLECTIONS);
             itemRoutes.register(config.routes, Resource.ENTRIES);
             itemRoutes.registerUserPurge(config.routes);
+            new TransferRoutes(export, importer, json).register(config.routes);
         });
     }
 

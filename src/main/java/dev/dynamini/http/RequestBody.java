@@ -88,7 +88,7 @@ record RequestBody(ContentPatch patch, OptionalLong version) {
     }
 
     /** Any JSON value, as dynamodb-mini stored numbers, strings and booleans too. */
-    private static String value(JsonParser parser, JsonToken token) throws IOException {
+    static String value(JsonParser parser, JsonToken token) throws IOException {
         StringWriter text = new StringWriter();
         try (JsonGenerator out = FACTORY.createGenerator(text)) {
             int depth = 0;

@@ -61,4 +61,25 @@ public final class ImportedVersions {
         }
         repository.commit(new Change(previous, next, NameRules.released(previous, next), NameRules.claimed(previous, next), null));
     }
+
+    /**
+     * Writes {@code next} on top of {@code previous} as {@link #write} does, for an import that
+     * replays a whole application one item at a time (an export): only the item's {@code last}
+     * version claims its name, and no version releases one. Replayed item by item, the intermediate
+     * names of two items may cross (a renamed "x" of one item, written before the other item's
+     * earlier "x"), though they never clashed when they were written; the final versions' names are
+     * unique, as they are in the application exported. Earlier versions never held a register, so
+     * nothing is released (releasing would delete another item's register of that name).
+     */
+    public void writeReplayed(Item previous, Item next, boolean last) {
+        validate(next);
+        long expected = previous == null ? 1 : previous.version() + 1;
+        if (next.version() != expected) {
+            throw new IllegalArgumentException("version " + next.version() + " cannot follow version " + (expected - 1));
+        }
+        if (previous != null && !previous.key().equals(next.key())) {
+            throw new IllegalArgumentException("a version must follow a version of the same item");
+        }
+        repository.commit(new Change(previous, next, null, last ? NameRules.heldName(next) : null, null));
+    }
 }
