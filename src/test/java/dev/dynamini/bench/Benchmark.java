@@ -288,6 +288,8 @@ public final class Benchmark {
         List<String> ifMatchTargets;
         AtomicLongArray ifMatchVersions;
         long requests;
+        /** An instant after every seeded version (for asOf listings). */
+        Instant seededAt;
     }
 
     private static String entriesPath(String collection) {
@@ -356,6 +358,8 @@ public final class Benchmark {
             seed.ifMatchVersions.set(w, 1);
         }
         seed.data = new RawDynamo.Seeded(APPLICATION, USER, shallow, List.of(shallowIds), deep, List.of(deepIds));
+        Thread.sleep(2); // the server stamps versions in milliseconds
+        seed.seededAt = Instant.now();
         seed.requests = SEED_IDS.get() - before;
         return seed;
     }
@@ -383,6 +387,12 @@ public final class Benchmark {
                 List.of("rawGetItem", "rawQueryHeadsShallow"), listing(http, entriesPath(d.shallowCollection()), options.entries())));
         ops.add(new OpSpec("listLatestDeep", "list latest entries, " + options.entries() + " entries x " + options.depth() + " versions", false,
                 List.of("rawGetItem", "rawQueryHeadsDeep"), listing(http, entriesPath(d.deepCollection()), options.entries())));
+        // as of an instant after the seeding: every item unchanged since, so history depth must cost nothing
+        String asOf = "?asOf=" + seed.seededAt;
+        ops.add(new OpSpec("listAsOf", "list entries asOf (after seeding), " + options.entries() + " entries x 1 version", false,
+                List.of("rawGetItem", "rawQueryHeadsShallow"), listing(http, entriesPath(d.shallowCollection()) + asOf, options.entries())));
+        ops.add(new OpSpec("listAsOfDeep", "list entries asOf (after seeding), " + options.entries() + " entries x " + options.depth() + " versions", false,
+                List.of("rawGetItem", "rawQueryHeadsDeep"), listing(http, entriesPath(d.deepCollection()) + asOf, options.entries())));
         ops.add(new OpSpec("getEntryAll", "GET one entry, filter=all (" + options.depth() + " versions)", false,
                 List.of("rawQueryAllVersions"),
                 w -> (rid, m) -> http.get(entriesPath(d.deepCollection()) + "/" + pick(d.deepEntries()) + "?filter=all", rid).status()));

@@ -54,7 +54,7 @@ class BenchmarkSmokeTest {
                 assertEquals(1, dynamo(op, c).maxRequests(), op + " c=" + c + ": " + dynamo(op, c).signatures());
                 assertEquals(1.0, dynamo(op, c).requestsPerOp(), 1e-9, op);
             }
-            for (String op : List.of("listLatest", "listLatestDeep")) {
+            for (String op : List.of("listLatest", "listLatestDeep", "listAsOf", "listAsOfDeep")) {
                 assertEquals(2, dynamo(op, c).maxRequests(), op + " c=" + c + ": " + dynamo(op, c).signatures());
             }
             assertEquals("BatchGetItem", dynamo("getEntry", c).signature());
@@ -75,6 +75,9 @@ class BenchmarkSmokeTest {
             // listing the latest reads only the heads: history depth costs nothing
             double ratio = dynamo("listLatestDeep", c).readUnitsPerOp() / dynamo("listLatest", c).readUnitsPerOp();
             assertTrue(ratio <= 1.05, "list latest RCU depth 3 / depth 1 = " + ratio);
+            // as of an instant after which nothing changed: the same, whatever the depth
+            double asOfRatio = dynamo("listAsOfDeep", c).readUnitsPerOp() / dynamo("listAsOf", c).readUnitsPerOp();
+            assertTrue(asOfRatio <= 1.05, "asOf listing RCU depth 3 / depth 1 = " + asOfRatio);
         }
     }
 
@@ -121,7 +124,7 @@ class BenchmarkSmokeTest {
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("## Targets") && md.contains("## History depth") && md.contains("GET one entry"), md);
         JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-        assertEquals(11 * LEVELS.size(), json.path("operations").size());
+        assertEquals(13 * LEVELS.size(), json.path("operations").size());
         assertTrue(json.path("targets").size() >= 8);
         for (JsonNode op : json.path("operations")) {
             assertTrue(op.path("latencyMs").path("p50").asDouble() > 0, op.toString());
