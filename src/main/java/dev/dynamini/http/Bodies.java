@@ -106,29 +106,22 @@ final class Bodies {
      */
     static void sendItems(Context ctx, JsonOut json, Iterator<List<Item>> pages) {
         ctx.contentType(JSON);
-        JsonGenerator out = null;
-        try {
-            while (pages.hasNext()) {
-                for (Item item : pages.next()) {
-                    if (out == null) {
-                        ctx.attribute(STREAMING, Boolean.TRUE);
-                        out = json.generator(ctx.outputStream());
-                        out.writeStartArray();
-                    }
-                    JsonOut.writeItem(out, item);
-                }
+        stream(ctx, json, pages, new Framing() {
+            @Override
+            public void start(JsonGenerator out) throws IOException {
+                out.writeStartArray();
             }
-            if (out == null) {
+
+            @Override
+            public void end(JsonGenerator out) throws IOException {
+                out.writeEndArray();
+            }
+
+            @Override
+            public void none() {
                 ctx.result(EMPTY_ARRAY);
-                return;
             }
-            out.writeEndArray();
-            out.close();
-        } catch (IOException clientGone) {
-            // the client stopped reading: no one is left to answer, and nothing of ours failed
-            // (logged as 499, as nginx logs a client that closed its connection)
-            abortIfStreaming(ctx, clientGone, 499);
-        }
+        });
     }
 
     /**
@@ -139,6 +132,40 @@ final class Bodies {
      */
     static void sendLines(Context ctx, JsonOut json, String mediaType, Iterator<List<Item>> pages) {
         ctx.contentType(mediaType);
+        stream(ctx, json, pages, new Framing() {
+            @Override
+            public void start(JsonGenerator out) {
+                out.setRootValueSeparator(null); // the newline is the separator
+            }
+
+            @Override
+            public void afterItem(JsonGenerator out) throws IOException {
+                out.writeRaw('\n');
+            }
+
+            @Override
+            public void none() {
+                ctx.status(204);
+            }
+        });
+    }
+
+    /** How a streamed listing frames its items: an array, or one item per line. */
+    private interface Framing {
+        void start(JsonGenerator out) throws IOException;
+
+        default void afterItem(JsonGenerator out) throws IOException {
+        }
+
+        default void end(JsonGenerator out) throws IOException {
+        }
+
+        /** The answer when there is no item at all. */
+        void none();
+    }
+
+    /** Writes the items as the pages are read; nothing goes out before the first item. */
+    private static void stream(Context ctx, JsonOut json, Iterator<List<Item>> pages, Framing framing) {
         JsonGenerator out = null;
         try {
             while (pages.hasNext()) {
@@ -146,18 +173,21 @@ final class Bodies {
                     if (out == null) {
                         ctx.attribute(STREAMING, Boolean.TRUE);
                         out = json.generator(ctx.outputStream());
-                        out.setRootValueSeparator(null); // the newline is the separator
+                        framing.start(out);
                     }
                     JsonOut.writeItem(out, item);
-                    out.writeRaw('\n');
+                    framing.afterItem(out);
                 }
             }
             if (out == null) {
-                ctx.status(204);
+                framing.none();
                 return;
             }
+            framing.end(out);
             out.close();
         } catch (IOException clientGone) {
+            // the client stopped reading: no one is left to answer, and nothing of ours failed
+            // (logged as 499, as nginx logs a client that closed its connection)
             abortIfStreaming(ctx, clientGone, 499);
         }
     }
