@@ -5,6 +5,7 @@ import static dev.dynamini.dynamo.ItemCodec.n;
 import static dev.dynamini.dynamo.ItemCodec.s;
 
 import dev.dynamini.store.Change;
+import dev.dynamini.store.CommitAllRejectedException;
 import dev.dynamini.store.InvalidInputException;
 import dev.dynamini.store.CommitRejectedException;
 import dev.dynamini.store.CommitRejectedException.Reason;
@@ -18,12 +19,16 @@ import dev.dynamini.store.Position;
 import dev.dynamini.store.Purged;
 import dev.dynamini.store.Scope;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -57,6 +62,10 @@ public final class DynamoItemRepository implements ItemRepository {
     private static final int FIRST_REQUEST_ITEMS = 32;
     /** Keys one Query of a purge reads: a purge holds one such page, whatever the partition holds. */
     static final int PURGE_PAGE_KEYS = 500;
+    /** TransactWriteItems' limit. */
+    static final int MAX_TRANSACTION_ITEMS = 100;
+    /** BatchGetItem's limit. */
+    private static final int BATCH_GET_KEYS = 100;
     /** BatchWriteItem's limit. */
     private static final int BATCH_KEYS = 25;
     /** Rounds of a batch's unprocessed keys before the purge gives up as throttled (it can be repeated). */
@@ -117,6 +126,41 @@ public final class DynamoItemRepository implements ItemRepository {
             wanted = response.unprocessedKeys() == null ? Map.of() : response.unprocessedKeys();
         }
         return new ItemWithParent(item, parentItem);
+    }
+
+    @Override
+    public Map<ItemKey, Item> headsOf(Collection<ItemKey> keys) {
+        // by table and key, each once; BatchGetItem takes 100 keys a request
+        Map<String, ItemKey> wanted = new LinkedHashMap<>();
+        for (ItemKey key : keys) {
+            wanted.putIfAbsent(tables.of(key.kind()) + "\n" + KeyLayout.partition(key.scope()) + "\n" + KeyLayout.head(key.id()), key);
+        }
+        List<ItemKey> all = new ArrayList<>(wanted.values());
+        Map<ItemKey, Item> found = new HashMap<>();
+        for (int from = 0; from < all.size(); from += BATCH_GET_KEYS) {
+            Map<String, List<Map<String, AttributeValue>>> byTable = new HashMap<>();
+            for (ItemKey key : all.subList(from, Math.min(all.size(), from + BATCH_GET_KEYS))) {
+                byTable.computeIfAbsent(tables.of(key.kind()), t -> new ArrayList<>())
+                        .add(key(KeyLayout.partition(key.scope()), KeyLayout.head(key.id())));
+            }
+            Map<String, KeysAndAttributes> request = new HashMap<>();
+            byTable.forEach((table, tableKeys) -> request.put(table, KeysAndAttributes.builder().keys(tableKeys).consistentRead(consistentRead).build()));
+            // DynamoDB may leave keys unprocessed under load (or past 16 MB of answer); ask again for those
+            while (!request.isEmpty()) {
+                BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
+                response.responses().forEach((table, items) -> {
+                    for (Map<String, AttributeValue> item : items) {
+                        ItemKey key = wanted.get(table + "\n" + item.get(KeyLayout.PK).s() + "\n" + item.get(KeyLayout.SK).s());
+                        found.put(key, ItemCodec.decode(key.kind(), item));
+                    }
+                });
+                request.clear();
+                if (response.hasUnprocessedKeys()) {
+                    request.putAll(response.unprocessedKeys());
+                }
+            }
+        }
+        return found;
     }
 
     @Override
@@ -251,12 +295,26 @@ public final class DynamoItemRepository implements ItemRepository {
 
     @Override
     public void commit(Change change) {
+        Transaction transaction = new Transaction();
+        writesOf(change, transaction);
+        try {
+            transact(transaction);
+        } catch (TransactionCanceledException cancelled) {
+            throw rejection(cancelled, transaction.reasons).exception();
+        }
+        awaitDurable(change);
+    }
+
+    /**
+     * The transaction items of one change: the head (on condition of the version it was computed
+     * from), the version item, the name released and the name claimed, and for an entry the check
+     * that its collection is live (once per collection in a transaction).
+     */
+    private void writesOf(Change change, Transaction transaction) {
         Item next = change.next();
         Kind kind = next.key().kind();
         String table = tables.of(kind);
         String partition = KeyLayout.partition(next.key().scope());
-        List<TransactWriteItem> writes = new ArrayList<>();
-        List<Reason> reasonAt = new ArrayList<>();
 
         Put.Builder head = Put.builder().tableName(table).item(ItemCodec.head(next));
         if (change.previous() == null) {
@@ -266,47 +324,95 @@ public final class DynamoItemRepository implements ItemRepository {
                     .expressionAttributeNames(Map.of("#version", ItemCodec.VERSION))
                     .expressionAttributeValues(Map.of(":expected", n(change.previous().version())));
         }
-        add(writes, reasonAt, TransactWriteItem.builder().put(head.build()).build(), Reason.ITEM_CHANGED);
+        transaction.add(TransactWriteItem.builder().put(head.build()).build(), Reason.ITEM_CHANGED);
 
-        add(writes, reasonAt, TransactWriteItem.builder().put(p -> p.tableName(table).item(ItemCodec.version(next))
+        transaction.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(ItemCodec.version(next))
                 .conditionExpression("attribute_not_exists(#pk)")
                 .expressionAttributeNames(Map.of("#pk", KeyLayout.PK))).build(), Reason.ITEM_CHANGED);
 
         if (change.releaseName() != null) {
-            add(writes, reasonAt, TransactWriteItem.builder().delete(Delete.builder().tableName(table)
+            transaction.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
                     .key(key(partition, KeyLayout.name(change.releaseName()))).build()).build(), Reason.ITEM_CHANGED);
         }
         if (change.claimName() != null) {
             Map<String, AttributeValue> register = new HashMap<>(key(partition, KeyLayout.name(change.claimName())));
             register.put(ItemCodec.HOLDER, s(next.key().id()));
-            add(writes, reasonAt, TransactWriteItem.builder().put(p -> p.tableName(table).item(register)
+            transaction.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(register)
                     .conditionExpression("attribute_not_exists(#pk)")
                     .expressionAttributeNames(Map.of("#pk", KeyLayout.PK))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build(), Reason.NAME_TAKEN);
         }
-        if (change.liveParent() != null) {
+        if (change.liveParent() != null && transaction.checkedParents.add(change.liveParent())) {
             ItemKey parent = change.liveParent();
-            add(writes, reasonAt, TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+            transaction.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
                     .tableName(tables.collections())
                     .key(key(KeyLayout.partition(parent.scope()), KeyLayout.head(parent.id())))
                     .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#deleted)")
                     .expressionAttributeNames(Map.of("#pk", KeyLayout.PK, "#deleted", ItemCodec.DELETED_AT))
                     .build()).build(), Reason.PARENT_NOT_LIVE);
         }
+    }
 
-        try {
-            // the token makes the SDK's own retries of this call idempotent: if a first attempt
-            // landed but its answer was lost, the retry succeeds instead of failing its conditions
-            // (which would make the store write the change a second time)
-            dynamo.transactWriteItems(TransactWriteItemsRequest.builder()
-                    .transactItems(writes)
-                    .clientRequestToken(UUID.randomUUID().toString())
-                    .build());
-        } catch (TransactionCanceledException cancelled) {
-            throw rejection(cancelled, reasonAt);
+    /**
+     * All the changes in one TransactWriteItems, each change's items built by {@link #writesOf};
+     * a rejection names the change (its index in the list) whose item's condition failed.
+     */
+    @Override
+    public void commitAll(List<Change> changes) {
+        if (changes.isEmpty()) {
+            return;
         }
-        // only now may the change be answered: a 2xx means durable
-        commitBarrier.awaitDurable(table, key(partition, KeyLayout.head(next.key().id())), next.version());
+        Transaction transaction = new Transaction();
+        for (int i = 0; i < changes.size(); i++) {
+            transaction.change = i;
+            writesOf(changes.get(i), transaction);
+        }
+        if (transaction.writes.size() > MAX_TRANSACTION_ITEMS) {
+            throw new InvalidInputException("the batch needs " + transaction.writes.size() + " DynamoDB transaction items, more than the "
+                    + MAX_TRANSACTION_ITEMS + " of one transaction (a change writes 2 to 4: its head, a version and name registers;"
+                    + " each collection whose entries change is checked once; an implicit collection adds 3): send it as smaller batches");
+        }
+        try {
+            transact(transaction);
+        } catch (TransactionCanceledException cancelled) {
+            Rejection rejection = rejection(cancelled, transaction.reasons);
+            throw new CommitAllRejectedException(transaction.changeAt.get(rejection.position()), rejection.exception());
+        }
+        // one read suffices: embedded, every table's COMMIT goes through the same queue
+        awaitDurable(changes.get(changes.size() - 1));
+    }
+
+    private void transact(Transaction transaction) {
+        // the token makes the SDK's own retries of this call idempotent: if a first attempt
+        // landed but its answer was lost, the retry succeeds instead of failing its conditions
+        // (which would make the store write the change a second time)
+        dynamo.transactWriteItems(TransactWriteItemsRequest.builder()
+                .transactItems(transaction.writes)
+                .clientRequestToken(UUID.randomUUID().toString())
+                .build());
+    }
+
+    /** Only now may the change be answered: a 2xx means durable. */
+    private void awaitDurable(Change change) {
+        ItemKey key = change.next().key();
+        commitBarrier.awaitDurable(tables.of(key.kind()), key(KeyLayout.partition(key.scope()), KeyLayout.head(key.id())), change.next().version());
+    }
+
+    /** The items of one TransactWriteItems, what a failed condition of each means, and the change each belongs to. */
+    private static final class Transaction {
+        final List<TransactWriteItem> writes = new ArrayList<>();
+        final List<Reason> reasons = new ArrayList<>();
+        final List<Integer> changeAt = new ArrayList<>();
+        /** Collections already checked live in this transaction: DynamoDB refuses two operations on one item. */
+        final Set<ItemKey> checkedParents = new HashSet<>();
+        /** The change whose items are being added. */
+        int change;
+
+        void add(TransactWriteItem write, Reason reason) {
+            writes.add(write);
+            reasons.add(reason);
+            changeAt.add(change);
+        }
     }
 
     // ---- erasure --------------------------------------------------------------------------------
@@ -423,33 +529,31 @@ public final class DynamoItemRepository implements ItemRepository {
         }
     }
 
-    private static void add(List<TransactWriteItem> writes, List<Reason> reasonAt, TransactWriteItem write, Reason reason) {
-        writes.add(write);
-        reasonAt.add(reason);
+    /** A cancelled transaction's verdict, and the position of the item whose condition decided it (-1 for a conflict). */
+    private record Rejection(CommitRejectedException exception, int position) {
     }
 
     /**
      * Which condition failed decides the answer: a missing parent wins (404), then a changed head
-     * (re-read), then a taken name (409). A conflict with a concurrent transaction is retried;
-     * anything else (throttling) is not a rejection and goes up as it came.
+     * (re-read), then a taken name (409); among equals, the first item. A conflict with a
+     * concurrent transaction is retried; anything else (throttling) is not a rejection and goes up
+     * as it came.
      */
-    private static CommitRejectedException rejection(TransactionCanceledException cancelled, List<Reason> reasonAt) {
+    private static Rejection rejection(TransactionCanceledException cancelled, List<Reason> reasonAt) {
         List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();
         Reason worst = null;
-        String holder = null;
-        boolean conflict = false;
+        int position = -1;
+        int conflictAt = -1;
         for (int i = 0; i < reasons.size() && i < reasonAt.size(); i++) {
             String code = reasons.get(i).code();
             if ("ConditionalCheckFailed".equals(code)) {
                 Reason reason = reasonAt.get(i);
-                if (reason == Reason.NAME_TAKEN && reasons.get(i).item() != null && reasons.get(i).item().containsKey(ItemCodec.HOLDER)) {
-                    holder = reasons.get(i).item().get(ItemCodec.HOLDER).s();
-                }
                 if (worst == null || reason.ordinal() > worst.ordinal()) {
                     worst = reason;
+                    position = i;
                 }
             } else if ("TransactionConflict".equals(code)) {
-                conflict = true;
+                conflictAt = conflictAt < 0 ? i : conflictAt;
             } else if (code != null && !"None".equals(code)) {
                 // throttling or a validation error: not a race, so not retried here; the HTTP
                 // layer answers it (429 for throttling)
@@ -457,11 +561,16 @@ public final class DynamoItemRepository implements ItemRepository {
             }
         }
         if (worst == null) {
-            if (conflict) {
-                return new CommitRejectedException(Reason.CONFLICT, null);
+            if (conflictAt >= 0) {
+                return new Rejection(new CommitRejectedException(Reason.CONFLICT, null), conflictAt);
             }
             throw cancelled;
         }
-        return new CommitRejectedException(worst, holder);
+        String holder = null;
+        Map<String, AttributeValue> old = reasons.get(position).item();
+        if (worst == Reason.NAME_TAKEN && old != null && old.containsKey(ItemCodec.HOLDER)) {
+            holder = old.get(ItemCodec.HOLDER).s();
+        }
+        return new Rejection(new CommitRejectedException(worst, holder), position);
     }
 }

@@ -1,7 +1,9 @@
 package dev.dynamini.store;
 
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,6 +43,20 @@ public interface ItemRepository {
 
     /** Writes the change atomically, or nothing and throws {@link CommitRejectedException}. */
     void commit(Change change);
+
+    // ---- batches
+
+    /** The latest versions of several items (of either kind), in as few requests as it can; absent items are left out. */
+    Map<ItemKey, Item> headsOf(Collection<ItemKey> keys);
+
+    /**
+     * Writes all the changes atomically (one transaction: each change's writes as {@link #commit}
+     * makes them, a collection's live check once however many of its entries change), or nothing
+     * and throws {@link CommitAllRejectedException} naming the change whose condition failed. No two
+     * changes may write the same item or name. {@link InvalidInputException} if the transaction
+     * would be larger than the store allows.
+     */
+    void commitAll(List<Change> changes);
 
     // ---- erasure: deletes for good, in bounded batches; each returns once what it deleted is durable
 

@@ -58,20 +58,14 @@ public final class VersionedItems {
      * {@link Existence#MUST_EXIST} (like an If-Match version) a missing one a {@link NotFoundException}.
      */
     public Created put(ItemKey key, ContentPatch patch, OptionalLong ifMatch, Existence existence) {
-        if (patch.empty()) {
-            throw new InvalidInputException("the body must change something: give \"name\" or \"value\"");
-        }
+        ChangeRules.requireChange(patch);
         for (int attempt = 1; ; attempt++) {
             Optional<Item> current = repository.head(key);
             if (current.isEmpty()) {
                 if (ifMatch.isPresent() || existence == Existence.MUST_EXIST) {
                     throw new NotFoundException(key.kind().label() + " " + key.id() + " not found, so If-Match cannot match");
                 }
-                Content content = patch.asNew();
-                if (key.kind() == Kind.COLLECTION && content.name() == null) {
-                    content = new Content(key.id(), content.value());
-                }
-                Created created = insert(key, ContentRules.validated(key.kind(), content), false);
+                Created created = insert(key, ChangeRules.createdByPut(key, patch), false);
                 if (created != null) {
                     return created;
                 }
@@ -80,10 +74,7 @@ public final class VersionedItems {
                 throw new VersionMismatchException("If-None-Match: * but " + key.kind().label() + " " + key.id() + " exists", current.get());
             } else {
                 Item known = current.get();
-                return new Created(change(key, ifMatch, known, item -> {
-                    requireLive(item);
-                    return item.next(ContentRules.validated(key.kind(), patch.applyTo(item.content())), now(), false);
-                }), false);
+                return new Created(change(key, ifMatch, known, item -> ChangeRules.put(item, patch, now())), false);
             }
             pauseAfter(attempt, key);
         }
@@ -154,10 +145,7 @@ public final class VersionedItems {
 
     /** Soft-deletes: a new version that keeps the content and carries {@code deletedAt}. */
     public Item delete(ItemKey key, OptionalLong ifMatch) {
-        return change(key, ifMatch, current -> {
-            requireLive(current);
-            return current.next(current.content(), now(), true);
-        });
+        return change(key, ifMatch, current -> ChangeRules.delete(current, now()));
     }
 
     /**
@@ -174,7 +162,7 @@ public final class VersionedItems {
                     .content());
         }
         Optional<Content> chosen = source;
-        return change(key, ifMatch, current -> current.next(chosen.orElse(current.content()), now(), false));
+        return change(key, ifMatch, current -> ChangeRules.restore(current, chosen, now()));
     }
 
     private Item change(ItemKey key, OptionalLong ifMatch, UnaryOperator<Item> nextOf) {
@@ -286,6 +274,18 @@ public final class VersionedItems {
             }
         }
         return purged;
+    }
+
+    // ---- batches ----------------------------------------------------------------------------------
+
+    /**
+     * Applies up to {@link BatchChange#MAX_CHANGES} changes as one: all of them, or none (one
+     * {@link ItemRepository#commitAll}). Each follows the rules of its single-item write; the
+     * results are in the changes' order. A change that cannot apply refuses the whole batch with
+     * {@link BatchRejectedException} naming it. How: {@link Batch}.
+     */
+    public List<Created> batch(List<BatchChange> changes) {
+        return new Batch(this, repository, ids, clock, changes).apply();
     }
 
     // ---- reads ----------------------------------------------------------------------------------
@@ -467,11 +467,11 @@ public final class VersionedItems {
         return repository.head(scope.parent()).filter(Item::live).isPresent();
     }
 
-    private Optional<Item> liveHolder(Scope scope, String id) {
+    Optional<Item> liveHolder(Scope scope, String id) {
         return Optional.ofNullable(id).flatMap(holder -> repository.head(scope.item(holder))).filter(Item::live);
     }
 
-    private static void requireLive(Item current) {
+    static void requireLive(Item current) {
         if (current.deleted()) {
             throw new NotFoundException(current.key().kind().label() + " " + current.key().id() + " is deleted");
         }
@@ -493,11 +493,11 @@ public final class VersionedItems {
         return Listing.of(items, next, OptionalLong.empty());
     }
 
-    private static NotFoundException notFound(ItemKey key) {
+    static NotFoundException notFound(ItemKey key) {
         return new NotFoundException(key.kind().label() + " " + key.id() + " not found");
     }
 
-    private static NotFoundException parentNotFound(Scope scope) {
+    static NotFoundException parentNotFound(Scope scope) {
         return new NotFoundException("collection " + scope.collection() + " not found or deleted");
     }
 
@@ -506,7 +506,7 @@ public final class VersionedItems {
     }
 
     /** Jittered, growing pause between attempts; gives up after {@link #MAX_ATTEMPTS}. */
-    private static void pauseAfter(int attempt, ItemKey key) {
+    static void pauseAfter(int attempt, ItemKey key) {
         if (attempt >= MAX_ATTEMPTS) {
             throw new ContentionException(key, attempt);
         }

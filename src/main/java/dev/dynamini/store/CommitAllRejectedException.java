@@ -1,0 +1,26 @@
+package dev.dynamini.store;
+
+/**
+ * A condition of {@link ItemRepository#commitAll} failed, so nothing of any of its changes was
+ * written: {@link #index()} is the position, in the list committed, of the change whose condition
+ * failed (when several failed, the one whose reason ranks highest, then the first), and
+ * {@link #rejection()} says why, as {@link ItemRepository#commit} would have.
+ */
+public final class CommitAllRejectedException extends RuntimeException {
+    private final int index;
+    private final CommitRejectedException rejection;
+
+    public CommitAllRejectedException(int index, CommitRejectedException rejection) {
+        super("change " + index + ": " + rejection.reason(), null, false, false);
+        this.index = index;
+        this.rejection = rejection;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public CommitRejectedException rejection() {
+        return rejection;
+    }
+}
