@@ -2,21 +2,35 @@ package dev.dynamini.http;
 
 import dev.dynamini.store.Item;
 
-/** An error answered as {@code {"error": code, "message": ...}}, optionally with the item concerned. */
+/**
+ * An error answered as {@code {"error": code, "message": ...}}, optionally with the item concerned,
+ * and for a batch with the index of the change it is about.
+ */
 public final class ApiError extends RuntimeException {
     private final int status;
     private final String code;
     private final transient Item item;
+    private final Integer change;
 
     public ApiError(int status, String code, String message) {
         this(status, code, message, null);
     }
 
     public ApiError(int status, String code, String message, Item item) {
+        this(status, code, message, item, null);
+    }
+
+    private ApiError(int status, String code, String message, Item item, Integer change) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
         this.item = item;
+        this.change = change;
+    }
+
+    /** The same error, about change {@code index} of a batch (its message says so too). */
+    public ApiError forChange(int index) {
+        return new ApiError(status, code, "change " + index + ": " + getMessage(), item, index);
     }
 
     public static ApiError badRequest(String message) {
@@ -33,5 +47,10 @@ public final class ApiError extends RuntimeException {
 
     public Item item() {
         return item;
+    }
+
+    /** The batch change the error is about, or null. */
+    public Integer change() {
+        return change;
     }
 }

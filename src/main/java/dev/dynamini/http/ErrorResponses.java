@@ -1,6 +1,7 @@
 package dev.dynamini.http;
 
 import dev.dynamini.dynamo.CommitBarrier;
+import dev.dynamini.store.BatchRejectedException;
 import dev.dynamini.store.ContentionException;
 import dev.dynamini.store.InvalidInputException;
 import dev.dynamini.store.NameTakenException;
@@ -54,10 +55,35 @@ final class ErrorResponses {
             ctx.header("ETag", Requests.etag(e.current().version()));
             send(ctx, new ApiError(412, "precondition_failed", e.getMessage(), e.current()));
         });
+        routes.exception(BatchRejectedException.class, (e, ctx) -> send(ctx, ofBatch(e)));
         routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, fromJavalin(e, ctx)));
         routes.exception(Exception.class, this::unexpected);
         routes.error(404, ctx -> unanswered(ctx, notFound(ctx)));
         routes.error(405, ctx -> unanswered(ctx, methodNotAllowed(ctx)));
+    }
+
+    /**
+     * A refused batch: what the change's single-item route would answer (without that route's
+     * ETag: the answer is not one item's), naming the change.
+     */
+    private static ApiError ofBatch(BatchRejectedException e) {
+        RuntimeException reason = e.reason();
+        ApiError answer;
+        if (reason instanceof InvalidInputException) {
+            answer = ApiError.badRequest(reason.getMessage());
+        } else if (reason instanceof NotFoundException) {
+            answer = new ApiError(404, "not_found", reason.getMessage());
+        } else if (reason instanceof NameTakenException taken) {
+            answer = new ApiError(409, "conflict", reason.getMessage(), taken.holder());
+        } else if (reason instanceof ContentionException) {
+            answer = new ApiError(409, "contention", reason.getMessage());
+        } else if (reason instanceof VersionMismatchException mismatch) {
+            answer = new ApiError(412, "precondition_failed", reason.getMessage(), mismatch.current());
+        } else {
+            LOG.error("a batch was refused for a reason without an answer", reason);
+            return new ApiError(500, "internal", "internal error");
+        }
+        return answer.forChange(e.change());
     }
 
     private void unexpected(Exception e, Context ctx) {

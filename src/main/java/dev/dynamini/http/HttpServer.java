@@ -118,6 +118,7 @@ public final class HttpServer {
             itemRoutes.register(config.routes, Resource.ENTRIES);
             itemRoutes.registerUserPurge(config.routes);
             new TransferRoutes(export, importer, json).register(config.routes);
+            new BatchRoutes(items, json).register(config.routes);
         });
     }
 

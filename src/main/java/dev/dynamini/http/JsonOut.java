@@ -52,6 +52,9 @@ final class JsonOut {
             json.writeStartObject();
             json.writeStringField("error", error.code());
             json.writeStringField("message", StrictText.sendable(error.getMessage()));
+            if (error.change() != null) {
+                json.writeNumberField("change", error.change());
+            }
             if (error.item() != null) {
                 json.writeFieldName("item");
                 writeItem(json, error.item());

@@ -25,7 +25,7 @@ import java.util.OptionalLong;
 record RequestBody(ContentPatch patch, OptionalLong version) {
     static final int MAX_NAME_BYTES = Content.MAX_NAME_BYTES;
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
+    static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
@@ -40,33 +40,39 @@ record RequestBody(ContentPatch patch, OptionalLong version) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiError.badRequest("the body must be a JSON object");
             }
-            Optional<String> name = Optional.empty();
-            Optional<String> value = Optional.empty();
-            boolean removeValue = false;
-            OptionalLong version = OptionalLong.empty();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken token = parser.nextToken();
-                switch (field) {
-                    case "name" -> name = Optional.of(name(parser, token));
-                    case "value" -> {
-                        // null takes the value away (on PUT), as dynamodb-mini had it
-                        removeValue = token == JsonToken.VALUE_NULL;
-                        value = removeValue ? Optional.empty() : Optional.of(value(parser, token));
-                    }
-                    case "version" -> version = OptionalLong.of(version(parser, token));
-                    default -> parser.skipChildren();
-                }
-            }
+            RequestBody read = read(parser);
             if (parser.nextToken() != null) {
                 throw ApiError.badRequest("unexpected content after the JSON object");
             }
-            return new RequestBody(new ContentPatch(name, value, removeValue), version);
+            return read;
         } catch (JsonProcessingException e) {
             throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw ApiError.badRequest("unreadable body");
         }
+    }
+
+    /** The object the parser stands at the start of, read to its end (a body, or a batch change's "body"). */
+    static RequestBody read(JsonParser parser) throws IOException {
+        Optional<String> name = Optional.empty();
+        Optional<String> value = Optional.empty();
+        boolean removeValue = false;
+        OptionalLong version = OptionalLong.empty();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken token = parser.nextToken();
+            switch (field) {
+                case "name" -> name = Optional.of(name(parser, token));
+                case "value" -> {
+                    // null takes the value away (on PUT), as dynamodb-mini had it
+                    removeValue = token == JsonToken.VALUE_NULL;
+                    value = removeValue ? Optional.empty() : Optional.of(value(parser, token));
+                }
+                case "version" -> version = OptionalLong.of(version(parser, token));
+                default -> parser.skipChildren();
+            }
+        }
+        return new RequestBody(new ContentPatch(name, value, removeValue), version);
     }
 
     private static String name(JsonParser parser, JsonToken token) throws IOException {
@@ -109,7 +115,7 @@ record RequestBody(ContentPatch patch, OptionalLong version) {
         return text.toString();
     }
 
-    private static long version(JsonParser parser, JsonToken token) throws IOException {
+    static long version(JsonParser parser, JsonToken token) throws IOException {
         if (token != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER || parser.getLongValue() < 1) {
             throw ApiError.badRequest("\"version\" must be a whole number of at least 1");
         }
