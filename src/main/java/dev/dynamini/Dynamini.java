@@ -13,6 +13,7 @@ import dev.dynamini.limits.RateLimiter;
 import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.Cursors;
 import dev.dynamini.store.IdGenerator;
+import dev.dynamini.store.LiveCollections;
 import dev.dynamini.store.VersionedItems;
 import dev.dynamini.transfer.Export;
 import dev.dynamini.transfer.Import;
@@ -56,7 +57,8 @@ public final class Dynamini implements AutoCloseable {
         IdGenerator ids = new IdGenerator(Clock.systemUTC());
         // CURSOR_SECRET, or one derived from the API keys: every instance of a deployment agrees
         byte[] cursorSecret = config.cursorSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).orElseGet(keys::derivedSecret);
-        VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), new Cursors(cursorSecret));
+        VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), new Cursors(cursorSecret),
+                new LiveCollections(repository, config.collectionCache()), config.dynamoTimeout());
         HttpServer http = new HttpServer(
                 new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace(),
                         config.minRequestDataRate(), config.minRequestDataRateGrace(), config.idleTimeout(),

@@ -17,8 +17,23 @@ final class ItemCodec {
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
     static final String DELETED_AT = "deletedAt";
-    /** In a name register item: the id of the live item holding the name. */
+    /** In a name register item: the id of the item that claimed the name. */
     static final String HOLDER = "id";
+    /**
+     * In a name register item: the version of the holder that claimed the name. Registers written
+     * before the commit protocol of docs/storage.md have none, which reads as 0.
+     */
+    static final String CLAIMED_VERSION = "claimedVersion";
+    /** In a name register item: the claiming attempt's token, and when it claimed (epoch ms). */
+    static final String CLAIM_TOKEN = "claimToken";
+    static final String CLAIMED_AT = "claimedAt";
+    /**
+     * On a version slot that a claimer fenced off: the token of the abandoned attempt that may
+     * never fill it. Such an item is no version; reads never return it.
+     */
+    static final String FENCED = "fenced";
+    /** On a version item: the token of the attempt that wrote it, which tells a retried put its own. */
+    static final String WRITER = "writer";
 
     private ItemCodec() {
     }
@@ -51,6 +66,10 @@ final class ItemCodec {
             map.put(DELETED_AT, n(item.deletedAt().toEpochMilli()));
         }
         return map;
+    }
+
+    static boolean fenced(Map<String, AttributeValue> map) {
+        return map.containsKey(FENCED);
     }
 
     static Item decode(Kind kind, Map<String, AttributeValue> map) {

@@ -21,10 +21,7 @@ public interface ItemRepository {
     /** The latest version of an item. */
     Optional<Item> head(ItemKey key);
 
-    /** An entry's latest version and its collection's, in one request. */
-    ItemWithParent headWithParent(ItemKey key);
-
-    /** One version of an item. */
+    /** One committed version of an item (a version the head has not reached yet is not one). */
     Optional<Item> version(ItemKey key, long version);
 
     /** The id of the live item of the scope that holds the name. */
@@ -33,13 +30,18 @@ public interface ItemRepository {
     /** Latest versions of the scope's items in creation order, after {@code after} (null: from the start). */
     Iterator<List<Item>> heads(Scope scope, Position after, int limit, boolean liveOnly);
 
-    /** Every version of every item of the scope, in creation order then version order. */
+    /** Every committed version of every item of the scope, in creation order then version order. */
     Iterator<List<Item>> versionsInScope(Scope scope, Position after, int limit);
 
-    /** The versions of one item. */
+    /** The committed versions of one item. */
     Iterator<List<Item>> versionsOf(ItemKey key, Position after, int limit, Order order);
 
-    /** Writes the change atomically, or nothing and throws {@link CommitRejectedException}. */
+    /**
+     * Commits the change: once this returns, it is durable and every reader sees it; if it throws
+     * {@link CommitRejectedException}, no reader ever sees it. It is not one atomic write
+     * (docs/storage.md, "The commit protocol"), and it does not check {@link Change#liveParent()}:
+     * the store does.
+     */
     void commit(Change change);
 
     // ---- erasure: deletes for good, in bounded batches; each returns once what it deleted is durable

@@ -1,6 +1,7 @@
 package dev.dynamini.store;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,12 +27,22 @@ public final class VersionedItems {
     private final IdGenerator ids;
     private final Clock clock;
     private final Cursors cursors;
+    private final LiveCollections collections;
+    private final Duration writeSettle;
 
-    public VersionedItems(ItemRepository repository, IdGenerator ids, Clock clock, Cursors cursors) {
+    /**
+     * {@code writeSettle}: how long an entry write may take from checking that its collection is
+     * live to its last DynamoDB write; a purge waits that long (plus the time {@code collections}
+     * may remember a collection as live) after deleting a collection before it sweeps the entries.
+     */
+    public VersionedItems(ItemRepository repository, IdGenerator ids, Clock clock, Cursors cursors,
+            LiveCollections collections, Duration writeSettle) {
         this.repository = repository;
         this.ids = ids;
         this.clock = clock;
         this.cursors = cursors;
+        this.collections = collections;
+        this.writeSettle = writeSettle;
     }
 
     // ---- writes ---------------------------------------------------------------------------------
@@ -100,7 +111,8 @@ public final class VersionedItems {
             // stamped at each attempt: an entry never predates the implicit collection made for it
             Item first = Item.first(key, content, now());
             try {
-                repository.commit(new Change(null, first, null, content.name(), liveParentOf(scope)));
+                requireLiveParent(scope);
+                commit(new Change(null, first, null, content.name(), liveParentOf(scope)));
                 return new Created(first, true);
             } catch (CommitRejectedException rejected) {
                 switch (rejected.reason()) {
@@ -127,10 +139,33 @@ public final class VersionedItems {
         }
     }
 
+    private void commit(Change change) {
+        repository.commit(change);
+        if (change.next().key().kind() == Kind.COLLECTION) {
+            collections.saw(change.next());
+        }
+    }
+
+    /**
+     * An entry's change needs its collection live (the commit does not check it: docs/storage.md);
+     * a collection that never existed makes the commit's caller create it, as a rejected
+     * transaction would.
+     */
+    private void requireLiveParent(Scope scope) {
+        if (scope.kind() != Kind.ENTRY) {
+            return;
+        }
+        Optional<Boolean> live = collections.state(scope.parent());
+        if (live.isEmpty() || !live.get()) {
+            throw new CommitRejectedException(CommitRejectedException.Reason.PARENT_NOT_LIVE, null);
+        }
+    }
+
     /** The collection of an entry scope, created named by its id if it never existed; 404 if deleted. */
     private void createImplicitParent(Scope entries) {
         ItemKey parent = entries.parent();
         Optional<Item> existing = repository.head(parent);
+        existing.ifPresent(collections::saw);
         if (existing.isPresent()) {
             if (existing.get().deleted()) {
                 throw parentNotFound(entries);
@@ -190,7 +225,8 @@ public final class VersionedItems {
             }
             Item next = nextOf.apply(current);
             try {
-                repository.commit(new Change(current, next, NameRules.released(current, next), NameRules.claimed(current, next), liveParentOf(key.scope())));
+                requireLiveParent(key.scope());
+                commit(new Change(current, next, NameRules.released(current, next), NameRules.claimed(current, next), liveParentOf(key.scope())));
                 return next;
             } catch (CommitRejectedException rejected) {
                 switch (rejected.reason()) {
@@ -237,8 +273,9 @@ public final class VersionedItems {
 
     /**
      * Removes a collection and all its entries for good. A live collection is soft-deleted first:
-     * that one version stops every entry write (they check the collection is live), so the sweep of
-     * the entries cannot miss one written behind it, and readers see an ordinary deleted collection
+     * that one version stops every entry write (they check the collection is live), and once the
+     * writes that checked before it have had time to finish ({@link #settleAfterDelete}), the sweep
+     * of the entries cannot miss one written behind it; readers see an ordinary deleted collection
      * meanwhile. The head goes last, on condition that nobody restored it since; so a purge cut
      * short always leaves the head, which a user purge lists and a repeated purge finishes.
      */
@@ -246,16 +283,14 @@ public final class VersionedItems {
         Scope entries = Scope.entriesOf(collection.scope().application(), collection.scope().user(), collection.id());
         Purged purged = Purged.NOTHING;
         for (int attempt = 1; ; attempt++) {
-            Optional<Item> head = repository.head(collection);
-            if (head.isPresent() && head.get().live()) {
-                try {
-                    head = Optional.of(delete(collection, OptionalLong.of(head.get().version())));
-                } catch (VersionMismatchException | NotFoundException changed) {
-                    pauseAfter(attempt, collection);
-                    continue;
-                }
+            Optional<Item> head = softDeleted(collection);
+            if (head == null) {
+                pauseAfter(attempt, collection);
+                continue;
             }
+            head.ifPresent(this::settleAfterDelete);
             purged = purged.plus(repository.purgeScope(entries)).plus(new Purged(0, repository.purgeVersions(collection)));
+            collections.forget(collection);
             if (head.isEmpty()) {
                 return purged;
             }
@@ -266,10 +301,42 @@ public final class VersionedItems {
         }
     }
 
+    /** The collection's head, deleted now if it was live; null if a concurrent write got in the way. */
+    private Optional<Item> softDeleted(ItemKey collection) {
+        Optional<Item> head = repository.head(collection);
+        if (head.isPresent() && head.get().live()) {
+            try {
+                return Optional.of(delete(collection, OptionalLong.of(head.get().version())));
+            } catch (VersionMismatchException | NotFoundException changed) {
+                return null;
+            }
+        }
+        return head;
+    }
+
+    /**
+     * Waits until every entry write that saw the collection live before {@code deleted} has
+     * finished: such a write may still rely on what this or another instance remembered for the
+     * {@link LiveCollections#ttl()}, then take up to {@code writeSettle} to write.
+     */
+    private void settleAfterDelete(Item deleted) {
+        Instant settled = deleted.updatedAt().plus(collections.ttl()).plus(writeSettle);
+        long wait = Duration.between(now(), settled).toMillis();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ContentionException(deleted.key(), 1);
+            }
+        }
+    }
+
     /**
      * Removes every collection of a user and all their entries. Collections are found by their
      * heads, which each collection purge removes last; passes repeat until one finds none, so a
-     * collection created while the first pass ran goes as well.
+     * collection created while the first pass ran goes as well. Each page of collections is
+     * soft-deleted before any of it is swept, so that their settling times overlap.
      */
     public Purged purgeUser(String application, String user) {
         Scope collections = Scope.collectionsOf(application, user);
@@ -279,8 +346,10 @@ public final class VersionedItems {
             found = false;
             Iterator<List<Item>> pages = repository.heads(collections, null, ItemRepository.EVERYTHING, false);
             while (pages.hasNext()) {
-                for (Item collection : pages.next()) {
-                    found = true;
+                List<Item> page = pages.next();
+                found |= !page.isEmpty();
+                page.forEach(collection -> softDeleted(collection.key()));
+                for (Item collection : page) {
                     purged = purged.plus(purgeCollection(collection.key()));
                 }
             }
@@ -354,12 +423,11 @@ public final class VersionedItems {
     }
 
     private Optional<Item> latestLive(ItemKey key) {
-        if (key.kind() == Kind.ENTRY) {
-            ItemWithParent read = repository.headWithParent(key);
-            boolean visible = read.parent().filter(Item::live).isPresent();
-            return read.item().filter(Item::live).filter(item -> visible);
+        Optional<Item> head = repository.head(key).filter(Item::live);
+        if (key.kind() == Kind.ENTRY && head.isPresent() && !collections.live(key.scope().parent())) {
+            return Optional.empty();
         }
-        return repository.head(key).filter(Item::live);
+        return head;
     }
 
     private Listing allVersions(ItemKey key) {
@@ -464,7 +532,7 @@ public final class VersionedItems {
     }
 
     private boolean parentLive(Scope scope) {
-        return repository.head(scope.parent()).filter(Item::live).isPresent();
+        return collections.live(scope.parent());
     }
 
     private Optional<Item> liveHolder(Scope scope, String id) {
