@@ -17,6 +17,8 @@ import dev.dynamini.store.Order;
 import dev.dynamini.store.Position;
 import dev.dynamini.store.Purged;
 import dev.dynamini.store.Scope;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -36,6 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -66,12 +70,19 @@ public final class DynamoItemRepository implements ItemRepository {
     private final TableNames tables;
     private final boolean consistentRead;
     private final CommitBarrier commitBarrier;
+    /** Tells which versions have expired (retention): reads hide them from their expiry on. */
+    private final Clock clock;
 
     public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier) {
+        this(dynamo, tables, consistentRead, commitBarrier, Clock.systemUTC());
+    }
+
+    public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier, Clock clock) {
         this.dynamo = dynamo;
         this.tables = tables;
         this.consistentRead = consistentRead;
         this.commitBarrier = commitBarrier;
+        this.clock = clock;
     }
 
     // ---- single items ---------------------------------------------------------------------------
@@ -81,17 +92,24 @@ public final class DynamoItemRepository implements ItemRepository {
         return get(key.kind(), KeyLayout.head(key.id()), key.scope());
     }
 
+    /** An expired version (retention) reads as missing, whether or not TTL has deleted it yet. */
     @Override
     public Optional<Item> version(ItemKey key, long version) {
-        return get(key.kind(), KeyLayout.version(key.id(), version), key.scope());
+        return raw(key.kind(), KeyLayout.version(key.id(), version), key.scope())
+                .filter(found -> !ItemCodec.expired(found, clock.instant()))
+                .map(found -> ItemCodec.decode(key.kind(), found));
     }
 
     private Optional<Item> get(Kind kind, String sortKey, Scope scope) {
+        return raw(kind, sortKey, scope).map(found -> ItemCodec.decode(kind, found));
+    }
+
+    private Optional<Map<String, AttributeValue>> raw(Kind kind, String sortKey, Scope scope) {
         Map<String, AttributeValue> found = dynamo.getItem(GetItemRequest.builder()
                 .tableName(tables.of(kind))
                 .key(key(KeyLayout.partition(scope), sortKey))
                 .consistentRead(consistentRead).build()).item();
-        return found == null || found.isEmpty() ? Optional.empty() : Optional.of(ItemCodec.decode(kind, found));
+        return found == null || found.isEmpty() ? Optional.empty() : Optional.of(found);
     }
 
     @Override
@@ -149,7 +167,7 @@ public final class DynamoItemRepository implements ItemRepository {
         QueryRequest.Builder query = scope.wholeApplication()
                 ? applicationQuery(scope, KeyLayout.VERSION, start, after)
                 : partitionQuery(scope, KeyLayout.VERSION, start);
-        return pages(scope.kind(), query, limit);
+        return pages(scope.kind(), unexpired(query), limit, true);
     }
 
     @Override
@@ -157,7 +175,22 @@ public final class DynamoItemRepository implements ItemRepository {
         QueryRequest.Builder query = partitionQuery(key.scope(), KeyLayout.versionsOf(key.id()),
                 after == null ? null : KeyLayout.version(key.id(), after.version()))
                 .scanIndexForward(order == Order.ASC);
-        return pages(key.kind(), query, limit);
+        return pages(key.kind(), unexpired(query), limit, true);
+    }
+
+    /**
+     * Leaves out versions that retention let expire, at or before now: DynamoDB's TTL deletes them
+     * only later (days later, on DynamoDB), and until then they must not be seen. They are read (and
+     * cost read units) but not returned.
+     */
+    private QueryRequest.Builder unexpired(QueryRequest.Builder query) {
+        QueryRequest built = query.build();
+        Map<String, String> names = new HashMap<>(built.expressionAttributeNames());
+        names.put("#expires", ItemCodec.EXPIRES_AT);
+        Map<String, AttributeValue> values = new HashMap<>(built.expressionAttributeValues());
+        values.put(":now", n(clock.instant().getEpochSecond()));
+        return query.filterExpression("attribute_not_exists(#expires) OR #expires > :now")
+                .expressionAttributeNames(names).expressionAttributeValues(values);
     }
 
     /** The scope's partition, sort keys starting with {@code prefix}, resuming after {@code start}. */
@@ -210,10 +243,21 @@ public final class DynamoItemRepository implements ItemRepository {
      * whole partition.
      */
     private Iterator<List<Item>> pages(Kind kind, QueryRequest.Builder query, int limit) {
+        return pages(kind, query, limit, false);
+    }
+
+    /**
+     * {@code growPastDropped}: after a request whose filter dropped items (expired versions, which
+     * come first in ascending order), the next one asks for twice as many, up to
+     * {@link #MAX_REQUEST_ITEMS}, even past what remains: a page is then filled in a few requests,
+     * not one per handful of expired versions. Items past the limit are cut by the caller.
+     */
+    private Iterator<List<Item>> pages(Kind kind, QueryRequest.Builder query, int limit, boolean growPastDropped) {
         return new Iterator<>() {
             private int read;
             private boolean ended;
             private int nextRequestItems = FIRST_REQUEST_ITEMS;
+            private int asked;
 
             @Override
             public boolean hasNext() {
@@ -225,8 +269,14 @@ public final class DynamoItemRepository implements ItemRepository {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                query.limit(limit == ItemRepository.EVERYTHING ? nextRequestItems : Math.min(limit - read, MAX_REQUEST_ITEMS));
+                int wanted = limit == ItemRepository.EVERYTHING ? nextRequestItems : Math.min(limit - read, MAX_REQUEST_ITEMS);
+                asked = growPastDropped && asked > 0 ? Math.max(wanted, Math.min(MAX_REQUEST_ITEMS, asked * 2)) : wanted;
+                query.limit(asked);
                 QueryResponse page = dynamo.query(query.build());
+                boolean dropped = page.scannedCount() != null && page.count() != null && page.scannedCount() > page.count();
+                if (!dropped) {
+                    asked = 0;
+                }
                 List<Item> items = new ArrayList<>(page.items().size());
                 long bytes = 0;
                 for (Map<String, AttributeValue> found : page.items()) {
@@ -307,6 +357,30 @@ public final class DynamoItemRepository implements ItemRepository {
         }
         // only now may the change be answered: a 2xx means durable
         commitBarrier.awaitDurable(table, key(partition, KeyLayout.head(next.key().id())), next.version());
+    }
+
+    // ---- retention ------------------------------------------------------------------------------
+
+    /**
+     * One UpdateItem of the version item, on condition that it exists and is not a deleting version:
+     * a version purged meanwhile is not created again as a stub, and deletes are never let go. Not
+     * followed by a {@link CommitBarrier}: losing a mark in a crash only keeps the version longer.
+     */
+    @Override
+    public boolean expire(ItemKey key, long version, Instant at) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder()
+                    .tableName(tables.of(key.kind()))
+                    .key(key(KeyLayout.partition(key.scope()), KeyLayout.version(key.id(), version)))
+                    .updateExpression("SET #expires = :at")
+                    .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#deleted)")
+                    .expressionAttributeNames(Map.of("#expires", ItemCodec.EXPIRES_AT, "#pk", KeyLayout.PK, "#deleted", ItemCodec.DELETED_AT))
+                    .expressionAttributeValues(Map.of(":at", n(at.getEpochSecond())))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException missingOrDelete) {
+            return false;
+        }
     }
 
     // ---- erasure --------------------------------------------------------------------------------

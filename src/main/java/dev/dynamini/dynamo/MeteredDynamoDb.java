@@ -17,6 +17,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * The data-plane calls dynamini makes, each asking DynamoDB for the capacity it consumed and telling
@@ -56,6 +58,12 @@ public final class MeteredDynamoDb {
         return call("TransactWriteItems", false,
                 () -> client.transactWriteItems(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
                 TransactWriteItemsResponse::consumedCapacity);
+    }
+
+    /** Retention's expiry marks on version items. */
+    public UpdateItemResponse updateItem(UpdateItemRequest request) {
+        return call("UpdateItem", false, () -> client.updateItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
+                r -> r.consumedCapacity() == null ? List.of() : List.of(r.consumedCapacity()));
     }
 
     /** Deletes of a purge: the units are those of the items it processed, not of the unprocessed ones. */
