@@ -402,6 +402,8 @@ class RetentionApiTest {
         RequestRecord change = recordAfter(before);
         assertEquals(3, change.dynamo().requests(), "the head, the transaction, one UpdateItem marking version 1");
         assertTrue(change.dynamo().writeUnits() > 0, change.toString());
+        System.out.printf("a PUT of an entry under retention (last N, no rules by name): %d DynamoDB requests, %.1f RCU, %.1f WCU%n",
+                change.dynamo().requests(), change.dynamo().readUnits(), change.dynamo().writeUnits());
         before = server.requests().size();
         Response trimmed = last3.get(keptItem + "/versions?order=desc");
         assertEquals(List.of(4L, 3L, 2L), versions(trimmed));
@@ -410,6 +412,23 @@ class RetentionApiTest {
         before = server.requests().size();
         assertEquals("true", last3.get(keptItem + "/versions").header("X-History-Trimmed"));
         assertEquals(1, recordAfter(before).dynamo().requests(), "oldest first, the Query alone tells");
+    }
+
+    @Test
+    void aPageBehindManyExpiredVersionsTakesFewQueries() {
+        String c = CollectionApiTest.create(last3, "ivy", "notes");
+        String item = entries("ivy", c) + "/" + EntryApiTest.createEntry(last3, entries("ivy", c), "{\"value\":{\"v\":1}}");
+        putUpTo(last3, item, 60);
+        int before = server.requests().size();
+        Response page = last3.get(item + "/versions?limit=2");
+        assertEquals(List.of(58L, 59L), versions(page));
+        assertEquals("true", page.header("X-History-Trimmed"));
+        // 57 expired versions first: queries of 3, 6, 12, 24, 48 items rather than 20 of 3
+        assertEquals(5, recordAfter(before).dynamo().requests());
+        before = server.requests().size();
+        assertEquals(List.of(58L, 59L, 60L), versions(last3.get(item + "?filter=all")));
+        // a whole history: a query of 32 (all expired), the head (for the ETag, as more follows), a query of 64
+        assertEquals(3, recordAfter(before).dynamo().requests());
     }
 
     @Test
