@@ -353,6 +353,9 @@ public final class VersionedItems {
                 expected = version.version() - 1;
             }
         }
+        if (expected < 1) {
+            return Optional.empty(); // every version read, none as old (times that were imported so)
+        }
         // it existed then (createdAt), yet no version of then or before is left
         throw trimmedAt(head.key(), then);
     }
