@@ -18,6 +18,7 @@ import dev.dynamini.store.Purged;
 import dev.dynamini.store.Scope;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -37,6 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -73,9 +76,15 @@ public final class DynamoItemRepository implements ItemRepository {
     private final boolean consistentRead;
     private final CommitBarrier commitBarrier;
     private final CommitProtocol protocol;
+    /** Tells which versions have expired (retention): reads hide them from their expiry on. */
+    private final Clock clock;
 
     public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier) {
-        this(dynamo, tables, consistentRead, commitBarrier, Clock.systemUTC(), CLAIM_GRACE, CommitProtocol.Probe.NONE);
+        this(dynamo, tables, consistentRead, commitBarrier, Clock.systemUTC());
+    }
+
+    public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier, Clock clock) {
+        this(dynamo, tables, consistentRead, commitBarrier, clock, CLAIM_GRACE, CommitProtocol.Probe.NONE);
     }
 
     DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier,
@@ -84,6 +93,7 @@ public final class DynamoItemRepository implements ItemRepository {
         this.tables = tables;
         this.consistentRead = consistentRead;
         this.commitBarrier = commitBarrier;
+        this.clock = clock;
         this.protocol = new CommitProtocol(dynamo, tables, commitBarrier, clock, claimGrace, probe);
     }
 
@@ -94,7 +104,11 @@ public final class DynamoItemRepository implements ItemRepository {
         return get(key.kind(), KeyLayout.head(key.id()), key.scope());
     }
 
-    /** A committed version: the head and the version slot in one request, as a version the head has not reached is pending. */
+    /**
+     * A committed version: the head and the version slot in one request, as a version the head has
+     * not reached is pending. An expired version (retention) reads as missing, whether or not TTL
+     * has deleted it yet.
+     */
     @Override
     public Optional<Item> version(ItemKey key, long version) {
         String partition = KeyLayout.partition(key.scope());
@@ -102,7 +116,8 @@ public final class DynamoItemRepository implements ItemRepository {
                 List.of(key(partition, KeyLayout.head(key.id())), key(partition, KeyLayout.version(key.id(), version))));
         Map<String, AttributeValue> head = found.get(KeyLayout.head(key.id()));
         Map<String, AttributeValue> slot = found.get(KeyLayout.version(key.id(), version));
-        if (head == null || slot == null || ItemCodec.fenced(slot) || Long.parseLong(head.get(ItemCodec.VERSION).n()) < version) {
+        if (head == null || slot == null || ItemCodec.fenced(slot) || ItemCodec.expired(slot, clock.instant())
+                || Long.parseLong(head.get(ItemCodec.VERSION).n()) < version) {
             return Optional.empty();
         }
         return Optional.of(ItemCodec.decode(key.kind(), slot));
@@ -128,11 +143,15 @@ public final class DynamoItemRepository implements ItemRepository {
     }
 
     private Optional<Item> get(Kind kind, String sortKey, Scope scope) {
+        return raw(kind, sortKey, scope).map(found -> ItemCodec.decode(kind, found));
+    }
+
+    private Optional<Map<String, AttributeValue>> raw(Kind kind, String sortKey, Scope scope) {
         Map<String, AttributeValue> found = dynamo.getItem(GetItemRequest.builder()
                 .tableName(tables.of(kind))
                 .key(key(KeyLayout.partition(scope), sortKey))
                 .consistentRead(consistentRead).build()).item();
-        return found == null || found.isEmpty() ? Optional.empty() : Optional.of(ItemCodec.decode(kind, found));
+        return found == null || found.isEmpty() ? Optional.empty() : Optional.of(found);
     }
 
     @Override
@@ -169,7 +188,7 @@ public final class DynamoItemRepository implements ItemRepository {
         QueryRequest.Builder query = scope.wholeApplication()
                 ? applicationQuery(scope, KeyLayout.VERSION, start, after)
                 : partitionQuery(scope, KeyLayout.VERSION, start);
-        Iterator<List<Item>> pages = pages(scope.kind(), withoutFences(query), limit);
+        Iterator<List<Item>> pages = pages(scope.kind(), visibleVersions(query), limit, true);
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -226,15 +245,24 @@ public final class DynamoItemRepository implements ItemRepository {
                 .expressionAttributeValues(Map.of(":pk", s(partition),
                         ":first", s(KeyLayout.version(key.id(), first)), ":last", s(KeyLayout.version(key.id(), last))))
                 .scanIndexForward(order == Order.ASC);
-        return pages(key.kind(), withoutFences(query), limit);
+        return pages(key.kind(), visibleVersions(query), limit, true);
     }
 
-    /** Fenced-off version slots are not versions. */
-    private static QueryRequest.Builder withoutFences(QueryRequest.Builder query) {
+    /**
+     * Leaves out what is no version: slots fenced off by the commit protocol, and versions that
+     * retention let expire, at or before now (DynamoDB's TTL deletes them only later, days later on
+     * DynamoDB, and until then they must not be seen). They are read (and cost read units) but not
+     * returned.
+     */
+    private QueryRequest.Builder visibleVersions(QueryRequest.Builder query) {
         QueryRequest built = query.build();
         Map<String, String> names = new HashMap<>(built.expressionAttributeNames());
         names.put("#fenced", ItemCodec.FENCED);
-        return query.filterExpression("attribute_not_exists(#fenced)").expressionAttributeNames(names);
+        names.put("#expires", ItemCodec.EXPIRES_AT);
+        Map<String, AttributeValue> values = new HashMap<>(built.expressionAttributeValues());
+        values.put(":now", n(clock.instant().getEpochSecond()));
+        return query.filterExpression("attribute_not_exists(#fenced) AND (attribute_not_exists(#expires) OR #expires > :now)")
+                .expressionAttributeNames(names).expressionAttributeValues(values);
     }
 
     /** The scope's partition, sort keys starting with {@code prefix}, resuming after {@code start}. */
@@ -287,10 +315,21 @@ public final class DynamoItemRepository implements ItemRepository {
      * whole partition.
      */
     private Iterator<List<Item>> pages(Kind kind, QueryRequest.Builder query, int limit) {
+        return pages(kind, query, limit, false);
+    }
+
+    /**
+     * {@code growPastDropped}: after a request whose filter dropped items (expired versions, which
+     * come first in ascending order), the next one asks for twice as many, up to
+     * {@link #MAX_REQUEST_ITEMS}, even past what remains: a page is then filled in a few requests,
+     * not one per handful of expired versions. Items past the limit are cut by the caller.
+     */
+    private Iterator<List<Item>> pages(Kind kind, QueryRequest.Builder query, int limit, boolean growPastDropped) {
         return new Iterator<>() {
             private int read;
             private boolean ended;
             private int nextRequestItems = FIRST_REQUEST_ITEMS;
+            private int asked;
 
             @Override
             public boolean hasNext() {
@@ -302,8 +341,14 @@ public final class DynamoItemRepository implements ItemRepository {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                query.limit(limit == ItemRepository.EVERYTHING ? nextRequestItems : Math.min(limit - read, MAX_REQUEST_ITEMS));
+                int wanted = limit == ItemRepository.EVERYTHING ? nextRequestItems : Math.min(limit - read, MAX_REQUEST_ITEMS);
+                asked = growPastDropped && asked > 0 ? Math.max(wanted, Math.min(MAX_REQUEST_ITEMS, asked * 2)) : wanted;
+                query.limit(asked);
                 QueryResponse page = dynamo.query(query.build());
+                boolean dropped = page.scannedCount() != null && page.count() != null && page.scannedCount() > page.count();
+                if (!dropped) {
+                    asked = 0;
+                }
                 List<Item> items = new ArrayList<>(page.items().size());
                 long bytes = 0;
                 for (Map<String, AttributeValue> found : page.items()) {
@@ -330,6 +375,30 @@ public final class DynamoItemRepository implements ItemRepository {
     @Override
     public void commit(Change change) {
         protocol.commit(change);
+    }
+
+    // ---- retention ------------------------------------------------------------------------------
+
+    /**
+     * One UpdateItem of the version item, on condition that it exists and is not a deleting version:
+     * a version purged meanwhile is not created again as a stub, and deletes are never let go. Not
+     * followed by a {@link CommitBarrier}: losing a mark in a crash only keeps the version longer.
+     */
+    @Override
+    public boolean expire(ItemKey key, long version, Instant at) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder()
+                    .tableName(tables.of(key.kind()))
+                    .key(key(KeyLayout.partition(key.scope()), KeyLayout.version(key.id(), version)))
+                    .updateExpression("SET #expires = :at")
+                    .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#deleted)")
+                    .expressionAttributeNames(Map.of("#expires", ItemCodec.EXPIRES_AT, "#pk", KeyLayout.PK, "#deleted", ItemCodec.DELETED_AT))
+                    .expressionAttributeValues(Map.of(":at", n(at.getEpochSecond())))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException missingOrDelete) {
+            return false;
+        }
     }
 
     // ---- erasure --------------------------------------------------------------------------------

@@ -17,6 +17,11 @@ final class ItemCodec {
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
     static final String DELETED_AT = "deletedAt";
+    /**
+     * On a version item that retention let go: when it expires, in epoch seconds (DynamoDB's TTL
+     * attribute, enabled on both tables). Heads and deleting versions never carry it.
+     */
+    static final String EXPIRES_AT = "expiresAt";
     /** In a name register item: the id of the item that claimed the name. */
     static final String HOLDER = "id";
     /**
@@ -80,6 +85,12 @@ final class ItemCodec {
                 instant(map, CREATED_AT),
                 instant(map, UPDATED_AT),
                 instant(map, DELETED_AT));
+    }
+
+    /** True when the item carries an {@link #EXPIRES_AT} at or before {@code now}: reads hide it. */
+    static boolean expired(Map<String, AttributeValue> map, Instant now) {
+        AttributeValue v = map.get(EXPIRES_AT);
+        return v != null && v.n() != null && Long.parseLong(v.n()) <= now.getEpochSecond();
     }
 
     /** About the bytes DynamoDB counts for the item (names and values; UTF-8 taken as one byte per char). */

@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * The data-plane calls dynamini makes, each asking DynamoDB for the capacity it consumed and telling
@@ -70,6 +72,7 @@ public final class MeteredDynamoDb {
                 r -> r.consumedCapacity() == null ? List.of() : List.of(r.consumedCapacity()));
     }
 
+    /** Retention's expiry marks, and the fences of the commit protocol. */
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
         return call("UpdateItem", false, () -> client.updateItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
                 r -> r.consumedCapacity() == null ? List.of() : List.of(r.consumedCapacity()));

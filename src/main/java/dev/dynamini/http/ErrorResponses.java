@@ -5,6 +5,7 @@ import dev.dynamini.store.ContentionException;
 import dev.dynamini.store.InvalidInputException;
 import dev.dynamini.store.NameTakenException;
 import dev.dynamini.store.NotFoundException;
+import dev.dynamini.store.TrimmedException;
 import dev.dynamini.store.VersionMismatchException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -48,6 +49,7 @@ final class ErrorResponses {
         routes.exception(ApiError.class, (e, ctx) -> send(ctx, e));
         routes.exception(InvalidInputException.class, (e, ctx) -> send(ctx, ApiError.badRequest(e.getMessage())));
         routes.exception(NotFoundException.class, (e, ctx) -> send(ctx, new ApiError(404, "not_found", e.getMessage())));
+        routes.exception(TrimmedException.class, (e, ctx) -> send(ctx, new ApiError(410, "gone", e.getMessage())));
         routes.exception(NameTakenException.class, (e, ctx) -> send(ctx, new ApiError(409, "conflict", e.getMessage(), e.holder())));
         routes.exception(ContentionException.class, (e, ctx) -> send(ctx, new ApiError(409, "contention", e.getMessage())));
         routes.exception(VersionMismatchException.class, (e, ctx) -> {
@@ -130,6 +132,7 @@ final class ErrorResponses {
             case 405 -> "method_not_allowed";
             case 408 -> "request_timeout";
             case 409 -> "conflict";
+            case 410 -> "gone";
             case 411 -> "length_required";
             case 412 -> "precondition_failed";
             case 413 -> "payload_too_large";

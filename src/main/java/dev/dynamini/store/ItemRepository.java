@@ -1,5 +1,6 @@
 package dev.dynamini.store;
 
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,18 @@ public interface ItemRepository {
      * the store does.
      */
     void commit(Change change);
+
+    // ---- retention: versions that expired (at or before now) are hidden from every read above
+    // (one version, listings of versions) from that instant on, whether or not DynamoDB's TTL has
+    // deleted them yet; heads never expire
+
+    /**
+     * Marks version {@code version} of {@code key} (never its head) to expire at {@code at}, which
+     * may be now or past: from then on reads hide it, and DynamoDB's TTL deletes it later. One
+     * conditional write; false, and nothing written, when that version does not exist or deletes
+     * the item (deleting versions never expire).
+     */
+    boolean expire(ItemKey key, long version, Instant at);
 
     // ---- erasure: deletes for good, in bounded batches; each returns once what it deleted is durable
 

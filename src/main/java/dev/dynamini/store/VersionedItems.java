@@ -6,10 +6,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The versioning model, the same for collections and entries: every change writes a new version
@@ -22,6 +26,7 @@ import java.util.function.UnaryOperator;
  */
 public final class VersionedItems {
     static final int MAX_ATTEMPTS = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(VersionedItems.class);
 
     private final ItemRepository repository;
     private final IdGenerator ids;
@@ -29,6 +34,8 @@ public final class VersionedItems {
     private final Cursors cursors;
     private final LiveCollections collections;
     private final Duration writeSettle;
+    /** Retention by application; an application not in it keeps every version. */
+    private final Map<String, RetentionPolicy> retention;
 
     /**
      * {@code writeSettle}: how long an entry write may take from checking that its collection is
@@ -36,13 +43,14 @@ public final class VersionedItems {
      * may remember a collection as live) after deleting a collection before it sweeps the entries.
      */
     public VersionedItems(ItemRepository repository, IdGenerator ids, Clock clock, Cursors cursors,
-            LiveCollections collections, Duration writeSettle) {
+            LiveCollections collections, Duration writeSettle, Map<String, RetentionPolicy> retention) {
         this.repository = repository;
         this.ids = ids;
         this.clock = clock;
         this.cursors = cursors;
         this.collections = collections;
         this.writeSettle = writeSettle;
+        this.retention = Map.copyOf(retention);
     }
 
     // ---- writes ---------------------------------------------------------------------------------
@@ -204,9 +212,7 @@ public final class VersionedItems {
         Optional<Content> source = Optional.empty();
         if (version.isPresent()) {
             long n = version.getAsLong();
-            source = Optional.of(repository.version(key, n)
-                    .orElseThrow(() -> new NotFoundException(key.kind().label() + " " + key.id() + " has no version " + n))
-                    .content());
+            source = Optional.of(repository.version(key, n).orElseThrow(() -> versionMissing(key, n)).content());
         }
         Optional<Content> chosen = source;
         return change(key, ifMatch, current -> current.next(chosen.orElse(current.content()), now(), false));
@@ -227,6 +233,7 @@ public final class VersionedItems {
             try {
                 requireLiveParent(key.scope());
                 commit(new Change(current, next, NameRules.released(current, next), NameRules.claimed(current, next), liveParentOf(key.scope())));
+                applyRetention(current, next);
                 return next;
             } catch (CommitRejectedException rejected) {
                 switch (rejected.reason()) {
@@ -371,9 +378,11 @@ public final class VersionedItems {
         Item head = repository.head(key).orElseThrow(() -> notFound(key));
         Item at = versionAt(head, then).orElseThrow(() -> notFound(key));
         if (filter == Filter.ALL) {
-            Iterator<List<Item>> versions = Pages.map(repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC),
+            FirstItem oldest = new FirstItem(repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC));
+            Iterator<List<Item>> versions = Pages.map(oldest,
                     version -> version.updatedAt().isAfter(then) ? Optional.empty() : Optional.of(version));
-            return Listing.streamed(versions.hasNext() ? versions.next() : List.of(), versions, OptionalLong.of(at.version()));
+            return Listing.streamed(versions.hasNext() ? versions.next() : List.of(), versions, OptionalLong.of(at.version()))
+                    .withHistoryTrimmed(oldest.trimmed());
         }
         boolean visible = filter == Filter.CURRENT || (at.live() && (key.kind() != Kind.ENTRY || parentLiveAt(key.scope(), then)));
         if (!visible) {
@@ -386,6 +395,8 @@ public final class VersionedItems {
      * The version of the item that was the latest at {@code then}: the head if it is no newer,
      * else the newest older version, read back from the newest down (so the cost grows with the
      * versions written since, not with the whole history); empty if the item did not exist yet.
+     * Versions are numbered without gaps, so a gap in the numbers read is versions retention
+     * removed: when the version of then may be among them, {@link TrimmedException}.
      */
     private Optional<Item> versionAt(Item head, Instant then) {
         if (!head.updatedAt().isAfter(then)) {
@@ -394,15 +405,33 @@ public final class VersionedItems {
         if (head.createdAt().isAfter(then)) {
             return Optional.empty();
         }
+        long expected = head.version();
         Iterator<List<Item>> newestFirst = repository.versionsOf(head.key(), null, ItemRepository.EVERYTHING, Order.DESC);
         while (newestFirst.hasNext()) {
             for (Item version : newestFirst.next()) {
                 if (!version.updatedAt().isAfter(then)) {
+                    if (version.version() != expected) {
+                        throw trimmedAt(head.key(), then);
+                    }
                     return Optional.of(version);
                 }
+                expected = version.version() - 1;
             }
         }
-        return Optional.empty();
+        if (expected < 1) {
+            return Optional.empty(); // every version read, none as old (times that were imported so)
+        }
+        // it existed then (createdAt), yet no version of then or before is left
+        throw trimmedAt(head.key(), then);
+    }
+
+    /** {@link #versionAt}, leaving out an item whose state then was removed by retention (lists). */
+    private Optional<Item> versionAtIfKept(Item head, Instant then) {
+        try {
+            return versionAt(head, then);
+        } catch (TrimmedException trimmed) {
+            return Optional.empty();
+        }
     }
 
     private boolean parentLiveAt(Scope entries, Instant then) {
@@ -431,7 +460,7 @@ public final class VersionedItems {
     }
 
     private Listing allVersions(ItemKey key) {
-        Iterator<List<Item>> versions = repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC);
+        FirstItem versions = new FirstItem(repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC));
         List<Item> first = versions.hasNext() ? versions.next() : List.of();
         if (first.isEmpty() && !versions.hasNext()) {
             throw notFound(key);
@@ -442,7 +471,7 @@ public final class VersionedItems {
         long latest = versions.hasNext()
                 ? repository.head(key).orElseThrow(() -> notFound(key)).version()
                 : first.get(first.size() - 1).version();
-        return Listing.streamed(first, versions, OptionalLong.of(latest));
+        return Listing.streamed(first, versions, OptionalLong.of(latest)).withHistoryTrimmed(versions.trimmed());
     }
 
     /** The items of a scope, in creation order (then version order for {@link Filter#ALL}). */
@@ -464,7 +493,7 @@ public final class VersionedItems {
         // items drop out, so the repository's pages are read until the page is full, not counted
         Iterator<List<Item>> pages = switch (filter) {
             case LATEST, CURRENT -> Pages.map(repository.heads(scope, after, ItemRepository.EVERYTHING, false),
-                    head -> versionAt(head, then).filter(at -> filter == Filter.CURRENT || at.live()));
+                    head -> versionAtIfKept(head, then).filter(at -> filter == Filter.CURRENT || at.live()));
             case ALL -> Pages.map(repository.versionsInScope(scope, after, ItemRepository.EVERYTHING),
                     version -> version.updatedAt().isAfter(then) ? Optional.empty() : Optional.of(version));
         };
@@ -509,20 +538,163 @@ public final class VersionedItems {
                 .orElse(List.of()), Optional.empty(), OptionalLong.empty());
     }
 
-    /** The versions of one item, deleted ones included. */
+    /**
+     * The versions of one item, deleted ones included. Whether retention removed its oldest versions
+     * is seen for free on the first page in ascending order (it does not start at version 1); on
+     * other pages it takes one read of version 1, and only for applications with retention.
+     */
     public Listing history(ItemKey key, Order order, PageRequest page) {
         String listing = key.scope().describe() + "|" + key.id() + "|versions|" + order;
         Position after = page.cursor() == null ? null : cursors.decode(listing, page.cursor());
-        Listing versions = listingOf(listing, repository.versionsOf(key, after, page.itemsToRead(), order), page);
+        FirstItem read = new FirstItem(repository.versionsOf(key, after, page.itemsToRead(), order));
+        Listing versions = listingOf(listing, read, page);
         if (versions.isEmpty() && after == null) {
             throw notFound(key);
         }
-        return versions;
+        boolean trimmed;
+        if (order == Order.ASC && after == null) {
+            trimmed = read.trimmed();
+        } else {
+            RetentionPolicy policy = retention.get(key.scope().application());
+            trimmed = policy != null && !policy.keepsAll() && repository.version(key, 1).isEmpty();
+        }
+        return versions.withHistoryTrimmed(trimmed);
     }
 
+    /** One version: 410 if retention removed it, 404 if the item never had it. */
     public Item version(ItemKey key, long version) {
-        return repository.version(key, version)
-                .orElseThrow(() -> new NotFoundException(key.kind().label() + " " + key.id() + " has no version " + version));
+        return repository.version(key, version).orElseThrow(() -> versionMissing(key, version));
+    }
+
+    // ---- retention ------------------------------------------------------------------------------
+
+    /**
+     * After a change is committed: marks the one version that the change pushed out of the item's
+     * retention to expire (docs/storage.md#retention). Version n+1 written at t:
+     * <ul>
+     *   <li>last N versions: version n+1-N falls out; it expires at t;
+     *   <li>D days: version n was the latest until t; it expires at t + D;
+     *   <li>both: version n+1-N falls out of the last N; it expires D days after it stopped being
+     *       the latest (when version n+2-N was written), or at t if that is past.
+     * </ul>
+     * One conditional write, on the version item only (never the head; the repository never marks a
+     * deleting version). With both rules and N of 3 or more, one read of version n+2-N for its
+     * time; for entries of an application with rules by collection name, one read of the
+     * collection for its name.
+     *
+     * <p>Best effort, once the change is durable: a failure here, or a crash before it, leaves
+     * that version unmarked, kept for good, and the change is answered all the same.
+     */
+    private void applyRetention(Item previous, Item next) {
+        RetentionPolicy policy = retention.get(next.key().scope().application());
+        if (policy == null || policy.keepsAll()) {
+            return;
+        }
+        ItemKey key = next.key();
+        try {
+            Retention rule = ruleFor(policy, key);
+            if (rule.keepsAll()) {
+                return;
+            }
+            Instant now = next.updatedAt();
+            long version;
+            Instant at;
+            if (rule.versions().isPresent()) {
+                version = next.version() - rule.versions().getAsLong();
+                if (version < 1) {
+                    return;
+                }
+                at = now;
+                if (rule.days().isPresent()) {
+                    Instant keptUntil = replacedAt(key, version, previous, next).plus(rule.keepFor());
+                    at = keptUntil.isAfter(now) ? keptUntil : now;
+                }
+            } else {
+                version = previous.version();
+                at = now.plus(rule.keepFor());
+            }
+            if (version == previous.version() && previous.deleted()) {
+                return; // deleting versions are kept; no write needed to learn it
+            }
+            repository.expire(key, version, at);
+        } catch (RuntimeException e) {
+            // no ids: logs never carry them
+            LOG.warn("retention: could not mark a superseded {} version to expire, so it is kept: {}", key.kind().label(), e.toString());
+        }
+    }
+
+    /** When {@code version} stopped being the latest: when the version after it was written. */
+    private Instant replacedAt(ItemKey key, long version, Item previous, Item next) {
+        long following = version + 1;
+        if (following == next.version()) {
+            return next.updatedAt();
+        }
+        if (following == previous.version()) {
+            return previous.updatedAt();
+        }
+        // not found (a race with a purge): now, which keeps the version longer, never shorter
+        return repository.version(key, following).map(Item::updatedAt).orElse(next.updatedAt());
+    }
+
+    /** Collections follow the application's rule; entries the rule of their collection's name. */
+    private Retention ruleFor(RetentionPolicy policy, ItemKey key) {
+        if (key.kind() == Kind.COLLECTION || policy.byCollectionName().isEmpty()) {
+            return policy.defaults();
+        }
+        String name = repository.head(key.scope().parent()).map(collection -> collection.content().name()).orElse(null);
+        return policy.forEntriesOf(name);
+    }
+
+    /** A version that cannot be read: 410 if the item had it (retention removed it), else 404. */
+    private RuntimeException versionMissing(ItemKey key, long version) {
+        Optional<Item> head = repository.head(key);
+        if (head.isPresent() && version >= 1 && version < head.get().version()) {
+            return new TrimmedException(key.kind().label() + " " + key.id() + " version " + version
+                    + " is no longer kept: it was removed by the application's retention of old versions");
+        }
+        return new NotFoundException(key.kind().label() + " " + key.id() + " has no version " + version);
+    }
+
+    private static TrimmedException trimmedAt(ItemKey key, Instant then) {
+        return new TrimmedException(key.kind().label() + " " + key.id() + " as of " + then
+                + " is no longer known: the versions of that time were removed by the application's retention of old versions");
+    }
+
+    /**
+     * A listing's pages, noting the first item read: a listing of one item's versions that starts
+     * at the oldest tells that its history was trimmed when it does not start at version 1 (or
+     * when its first page came back empty: retention's filter dropped it all).
+     */
+    private static final class FirstItem implements Iterator<List<Item>> {
+        private final Iterator<List<Item>> pages;
+        private boolean pageRead;
+        private Item first;
+
+        FirstItem(Iterator<List<Item>> pages) {
+            this.pages = pages;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return pages.hasNext();
+        }
+
+        @Override
+        public List<Item> next() {
+            if (!pages.hasNext()) {
+                throw new NoSuchElementException();
+            }
+            List<Item> page = pages.next();
+            if (first == null && !page.isEmpty()) {
+                first = page.get(0);
+            }
+            pageRead = true;
+            return page;
+        }
+
+        boolean trimmed() {
+            return pageRead && (first == null || first.version() > 1);
+        }
     }
 
     // ---- rules ----------------------------------------------------------------------------------
