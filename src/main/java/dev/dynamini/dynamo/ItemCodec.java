@@ -9,11 +9,13 @@ import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Item versions as DynamoDB attribute maps. Times are epoch milliseconds; the value is JSON text. */
+/** Item versions as DynamoDB attribute maps. Times are epoch milliseconds; the value and a collection's schema are JSON text. */
 final class ItemCodec {
     static final String VERSION = "version";
     static final String NAME = "name";
     static final String VALUE = "value";
+    /** A collection's JSON Schema for its entries' values. */
+    static final String SCHEMA = "schema";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
     static final String DELETED_AT = "deletedAt";
@@ -65,6 +67,9 @@ final class ItemCodec {
         if (item.content().value() != null) {
             map.put(VALUE, s(item.content().value()));
         }
+        if (item.content().schema() != null) {
+            map.put(SCHEMA, s(item.content().schema()));
+        }
         map.put(CREATED_AT, n(item.createdAt().toEpochMilli()));
         map.put(UPDATED_AT, n(item.updatedAt().toEpochMilli()));
         if (item.deletedAt() != null) {
@@ -81,7 +86,7 @@ final class ItemCodec {
         ItemKey key = KeyLayout.itemOf(kind, map.get(KeyLayout.PK).s(), map.get(KeyLayout.SK).s());
         return new Item(key,
                 Long.parseLong(map.get(VERSION).n()),
-                new Content(string(map, NAME), string(map, VALUE)),
+                new Content(string(map, NAME), string(map, VALUE), string(map, SCHEMA)),
                 instant(map, CREATED_AT),
                 instant(map, UPDATED_AT),
                 instant(map, DELETED_AT));

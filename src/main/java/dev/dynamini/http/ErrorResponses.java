@@ -1,10 +1,12 @@
 package dev.dynamini.http;
 
 import dev.dynamini.dynamo.CommitBarrier;
+import dev.dynamini.schema.InvalidSchemaException;
 import dev.dynamini.store.ContentionException;
 import dev.dynamini.store.InvalidInputException;
 import dev.dynamini.store.NameTakenException;
 import dev.dynamini.store.NotFoundException;
+import dev.dynamini.store.SchemaViolationException;
 import dev.dynamini.store.TrimmedException;
 import dev.dynamini.store.VersionMismatchException;
 import io.javalin.config.RoutesConfig;
@@ -48,6 +50,8 @@ final class ErrorResponses {
     void register(RoutesConfig routes) {
         routes.exception(ApiError.class, (e, ctx) -> send(ctx, e));
         routes.exception(InvalidInputException.class, (e, ctx) -> send(ctx, ApiError.badRequest(e.getMessage())));
+        routes.exception(SchemaViolationException.class, (e, ctx) -> send(ctx, new ApiError(400, "schema_violation", e.getMessage(), null, e.problems())));
+        routes.exception(InvalidSchemaException.class, (e, ctx) -> send(ctx, new ApiError(400, "invalid_schema", e.getMessage(), null, e.problems())));
         routes.exception(NotFoundException.class, (e, ctx) -> send(ctx, new ApiError(404, "not_found", e.getMessage())));
         routes.exception(TrimmedException.class, (e, ctx) -> send(ctx, new ApiError(410, "gone", e.getMessage())));
         routes.exception(NameTakenException.class, (e, ctx) -> send(ctx, new ApiError(409, "conflict", e.getMessage(), e.holder())));

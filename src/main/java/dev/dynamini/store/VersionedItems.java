@@ -36,6 +36,7 @@ public final class VersionedItems {
     private final Duration writeSettle;
     /** Retention by application; an application not in it keeps every version. */
     private final Map<String, RetentionPolicy> retention;
+    private final EntrySchemas schemas = new EntrySchemas();
 
     /**
      * {@code writeSettle}: how long an entry write may take from checking that its collection is
@@ -61,7 +62,8 @@ public final class VersionedItems {
      * it is a clash.
      */
     public Created create(Scope scope, ContentPatch body) {
-        Content content = ContentRules.validated(scope.kind(), body.asNew());
+        Content content = ContentRules.validated(scope.kind(), ContentRules.fitting(scope.kind(), body).asNew());
+        content = schemaCheckFor(scope).check(content);
         ItemKey key = scope.item(ids.next());
         Created created = insert(key, content, true);
         if (created == null) {
@@ -78,8 +80,10 @@ public final class VersionedItems {
      */
     public Created put(ItemKey key, ContentPatch patch, OptionalLong ifMatch, Existence existence) {
         if (patch.empty()) {
-            throw new InvalidInputException("the body must change something: give \"name\" or \"value\"");
+            throw new InvalidInputException("the body must change something: give \"name\" or \"value\" (or, for a collection, \"schema\")");
         }
+        ContentRules.fitting(key.kind(), patch);
+        EntrySchemas.Check schemaCheck = schemaCheckFor(key.scope());
         for (int attempt = 1; ; attempt++) {
             Optional<Item> current = repository.head(key);
             if (current.isEmpty()) {
@@ -88,9 +92,9 @@ public final class VersionedItems {
                 }
                 Content content = patch.asNew();
                 if (key.kind() == Kind.COLLECTION && content.name() == null) {
-                    content = new Content(key.id(), content.value());
+                    content = new Content(key.id(), content.value(), content.schema());
                 }
-                Created created = insert(key, ContentRules.validated(key.kind(), content), false);
+                Created created = insert(key, schemaCheck.check(ContentRules.validated(key.kind(), content)), false);
                 if (created != null) {
                     return created;
                 }
@@ -101,7 +105,7 @@ public final class VersionedItems {
                 Item known = current.get();
                 return new Created(change(key, ifMatch, known, item -> {
                     requireLive(item);
-                    return item.next(ContentRules.validated(key.kind(), patch.applyTo(item.content())), now(), false);
+                    return item.next(schemaCheck.check(ContentRules.validated(key.kind(), patch.applyTo(item.content()))), now(), false);
                 }), false);
             }
             pauseAfter(attempt, key);
@@ -189,9 +193,10 @@ public final class VersionedItems {
      * throw to write nothing. Same rules, register and retries as {@link #put}.
      */
     public Item patch(ItemKey key, UnaryOperator<Content> edit, OptionalLong ifMatch) {
+        EntrySchemas.Check schemaCheck = schemaCheckFor(key.scope());
         return change(key, ifMatch, current -> {
             requireLive(current);
-            return current.next(ContentRules.validated(key.kind(), edit.apply(current.content())), now(), false);
+            return current.next(schemaCheck.check(ContentRules.validated(key.kind(), edit.apply(current.content()))), now(), false);
         });
     }
 
@@ -215,7 +220,8 @@ public final class VersionedItems {
             source = Optional.of(repository.version(key, n).orElseThrow(() -> versionMissing(key, n)).content());
         }
         Optional<Content> chosen = source;
-        return change(key, ifMatch, current -> current.next(chosen.orElse(current.content()), now(), false));
+        EntrySchemas.Check schemaCheck = schemaCheckFor(key.scope());
+        return change(key, ifMatch, current -> current.next(schemaCheck.check(chosen.orElse(current.content())), now(), false));
     }
 
     private Item change(ItemKey key, OptionalLong ifMatch, UnaryOperator<Item> nextOf) {
@@ -251,6 +257,19 @@ public final class VersionedItems {
             }
             pauseAfter(attempt, key);
         }
+    }
+
+    // ---- the entries' JSON Schema ----------------------------------------------------------------
+
+    /**
+     * The one hook between entry writes and their collection's JSON Schema: the check that the
+     * content an entry write (create, PUT, PATCH, restore; never a delete) makes must pass, from the
+     * collection's head as {@link LiveCollections} has it (read at most once per its ttl; nothing
+     * for collections, whose check passes everything). Taken once per write, not per retry: a
+     * schema changed meanwhile is not seen by that write (docs/storage.md).
+     */
+    private EntrySchemas.Check schemaCheckFor(Scope scope) {
+        return scope.kind() == Kind.ENTRY ? schemas.checkFor(collections.head(scope.parent())) : EntrySchemas.Check.NONE;
     }
 
     // ---- erasure ------------------------------------------------------------------------------
