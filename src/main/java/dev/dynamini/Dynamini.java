@@ -5,6 +5,7 @@ import dev.dynamini.config.Config;
 import dev.dynamini.dynamo.DynamoConnection;
 import dev.dynamini.dynamo.DynamoItemRepository;
 import dev.dynamini.dynamo.MeteredDynamoDb;
+import dev.dynamini.dynamo.StartupException;
 import dev.dynamini.dynamo.TableNames;
 import dev.dynamini.dynamo.Tables;
 import dev.dynamini.http.HttpServer;
@@ -13,6 +14,7 @@ import dev.dynamini.limits.RateLimiter;
 import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.Cursors;
 import dev.dynamini.store.IdGenerator;
+import dev.dynamini.store.LiveCollections;
 import dev.dynamini.store.VersionedItems;
 import dev.dynamini.transfer.Export;
 import dev.dynamini.transfer.Import;
@@ -26,6 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /** The assembled server: the parts wired together, started and stopped as one. */
 public final class Dynamini implements AutoCloseable {
@@ -51,12 +54,14 @@ public final class Dynamini implements AutoCloseable {
         TableNames names = new TableNames(config.collectionsTable(), config.entriesTable());
         Tables tables = new Tables(dynamo.client(), names, config.readCapacityUnits(), config.writeCapacityUnits());
         tables.ensure();
+        ensureTimeToLive(tables, keys);
         DynamoItemRepository repository = new DynamoItemRepository(new MeteredDynamoDb(dynamo.client(), metrics), names,
                 config.consistentRead(), dynamo.commitBarrier());
         IdGenerator ids = new IdGenerator(Clock.systemUTC());
         // CURSOR_SECRET, or one derived from the API keys: every instance of a deployment agrees
         byte[] cursorSecret = config.cursorSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).orElseGet(keys::derivedSecret);
-        VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), new Cursors(cursorSecret));
+        VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), new Cursors(cursorSecret),
+                new LiveCollections(repository, config.collectionCache()), config.dynamoTimeout(), keys.retention());
         HttpServer http = new HttpServer(
                 new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace(),
                         config.minRequestDataRate(), config.minRequestDataRateGrace(), config.idleTimeout(),
@@ -66,12 +71,31 @@ public final class Dynamini implements AutoCloseable {
         LOG.info("dynamini listening on port {} (HOST {}) with {} ({} API keys)", http.port(), config.host(), dynamo.description(), keys.size());
         config.defaultRate().ifPresent(rate -> LOG.info("keys without a rate of their own are limited to {} (per instance)", rate.describe()));
         keys.warnings().forEach(warning -> LOG.warn("API keys: {}", warning));
+        keys.retention().forEach((application, policy) -> LOG.info("retention of application '{}': {}", application, policy.describe()));
         if (keys.placeholderKeys() > 0 && !loopback(config.host())) {
             LOG.warn("!!! {} of the API keys are the published example keys (\"{}...\") and HOST={} is reachable from other"
                     + " machines: anyone can read and write this server's data. Put keys of your own in API_KEYS_FILE. !!!",
                     keys.placeholderKeys(), ApiKeys.PLACEHOLDER_PREFIX, config.host());
         }
         return new Dynamini(dynamo, http, metrics);
+    }
+
+    /**
+     * TTL on both tables, for retention's expiry marks. Refused (e.g. no IAM permission for it): a
+     * start-up error when some application has retention, else a warning, since nothing expires.
+     */
+    private static void ensureTimeToLive(Tables tables, ApiKeys keys) {
+        try {
+            tables.ensureTimeToLive();
+        } catch (DynamoDbException refused) {
+            boolean needed = keys.retention().values().stream().anyMatch(policy -> !policy.keepsAll());
+            String why = "DynamoDB refused to turn on TTL (attribute expiresAt) on the tables (" + refused.getMessage()
+                    + "); it needs dynamodb:DescribeTimeToLive and dynamodb:UpdateTimeToLive on both tables";
+            if (needed) {
+                throw new StartupException(why + ", as the API keys give applications a \"retention\"", refused);
+            }
+            LOG.warn("{}; no application has a \"retention\", so nothing expires", why);
+        }
     }
 
     private static boolean loopback(String host) {

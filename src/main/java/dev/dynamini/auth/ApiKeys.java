@@ -5,16 +5,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynamini.config.Config;
 import dev.dynamini.config.ConfigException;
 import dev.dynamini.limits.Rate;
+import dev.dynamini.store.Content;
 import dev.dynamini.store.Ids;
+import dev.dynamini.store.Retention;
+import dev.dynamini.store.RetentionPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -33,11 +40,21 @@ public final class ApiKeys {
     private final List<Known> known;
     private final int placeholders;
     private final List<String> warnings;
+    private final Map<String, RetentionPolicy> retention;
 
-    private ApiKeys(List<Known> known, int placeholders, List<String> warnings) {
+    private ApiKeys(List<Known> known, int placeholders, List<String> warnings, Map<String, RetentionPolicy> retention) {
         this.known = List.copyOf(known);
         this.placeholders = placeholders;
         this.warnings = List.copyOf(warnings);
+        this.retention = Map.copyOf(retention);
+    }
+
+    /**
+     * The retention of each application that has one (from the {@code "retention"} of its key
+     * entries, which must all agree); the others keep every version.
+     */
+    public Map<String, RetentionPolicy> retention() {
+        return retention;
     }
 
     /** What the key list allows but should not have (never a key itself): logged at start-up. */
@@ -112,6 +129,9 @@ public final class ApiKeys {
         Set<String> seenKeys = new HashSet<>();
         int placeholders = 0;
         List<String> warnings = new ArrayList<>();
+        // an application's retention and the entry that set it first, to check the others agree
+        Map<String, Optional<RetentionPolicy>> retentionOf = new LinkedHashMap<>();
+        Map<String, String> retentionSetBy = new HashMap<>();
         int index = 0;
         for (JsonNode entry : root) {
             String where = "entry " + index++;
@@ -136,12 +156,88 @@ public final class ApiKeys {
                 case "readwrite", "write", "read-write" -> Access.READ_WRITE;
                 default -> throw new ConfigException(variable, where + ": access must be \"read\" or \"readwrite\"");
             };
+            Optional<RetentionPolicy> retention = retention(variable, entry, where);
+            Optional<RetentionPolicy> earlier = retentionOf.putIfAbsent(application, retention);
+            if (earlier == null) {
+                retentionSetBy.put(application, where);
+            } else if (!earlier.equals(retention)) {
+                // one policy per application: rotating a key must not change or drop it unnoticed
+                throw new ConfigException(variable, where + ": its \"retention\" differs from that of " + retentionSetBy.get(application)
+                        + ", a key of the same application '" + application + "'; every key entry of an application must carry the same"
+                        + " \"retention\" (or none)");
+            }
             known.add(new Known(sha256(key), new Caller(application, access, index - 1, rate(variable, entry, where))));
             if (key.startsWith(PLACEHOLDER_PREFIX)) {
                 placeholders++;
             }
         }
-        return new ApiKeys(known, placeholders, warnings);
+        Map<String, RetentionPolicy> retention = new LinkedHashMap<>();
+        retentionOf.forEach((application, policy) -> policy.ifPresent(p -> retention.put(application, p)));
+        return new ApiKeys(known, placeholders, warnings, retention);
+    }
+
+    private static final String RETENTION_SHAPE = "{\"versions\"?: whole number from 1 to " + Retention.MAX_VERSIONS
+            + ", \"days\"?: whole number from 1 to " + Retention.MAX_DAYS + ", \"collections\"?: {\"<collection name>\": {\"versions\"?, \"days\"?}}}";
+
+    /**
+     * {@code "retention": {"versions"?: n, "days"?: d, "collections"?: {"<name>": {"versions"?, "days"?}}}};
+     * absent or null: none (every version kept). Unknown fields are refused, so that a typo cannot
+     * silently change what is kept.
+     */
+    private static Optional<RetentionPolicy> retention(String variable, JsonNode entry, String where) {
+        JsonNode node = entry.get("retention");
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(variable, where + ": \"retention\" must be " + RETENTION_SHAPE);
+        }
+        Retention defaults = rule(variable, node, where, "retention", true);
+        Map<String, Retention> byName = new LinkedHashMap<>();
+        JsonNode collections = node.get("collections");
+        if (collections != null && !collections.isNull()) {
+            if (!collections.isObject()) {
+                throw new ConfigException(variable, where + ": \"retention.collections\" must be an object whose fields are collection"
+                        + " names, each {\"versions\"?, \"days\"?}");
+            }
+            for (var fields = collections.fields(); fields.hasNext(); ) {
+                var field = fields.next();
+                String name = field.getKey();
+                String path = "retention.collections[\"" + name + "\"]";
+                if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > Content.MAX_NAME_BYTES) {
+                    throw new ConfigException(variable, where + ": " + path + ": a collection name is 1 to " + Content.MAX_NAME_BYTES
+                            + " bytes of UTF-8");
+                }
+                if (!field.getValue().isObject()) {
+                    throw new ConfigException(variable, where + ": " + path + " must be {\"versions\"?, \"days\"?}");
+                }
+                byName.put(name, rule(variable, field.getValue(), where, path, false));
+            }
+        }
+        return Optional.of(new RetentionPolicy(defaults, byName));
+    }
+
+    private static Retention rule(String variable, JsonNode node, String where, String path, boolean withCollections) {
+        for (var fields = node.fieldNames(); fields.hasNext(); ) {
+            String field = fields.next();
+            if (!field.equals("versions") && !field.equals("days") && !(withCollections && field.equals("collections"))) {
+                throw new ConfigException(variable, where + ": unknown field \"" + field + "\" in " + path + "; \"retention\" is "
+                        + RETENTION_SHAPE);
+            }
+        }
+        return new Retention(wholeNumber(variable, node, "versions", where, path, Retention.MAX_VERSIONS),
+                wholeNumber(variable, node, "days", where, path, Retention.MAX_DAYS));
+    }
+
+    private static OptionalLong wholeNumber(String variable, JsonNode node, String field, String where, String path, long max) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return OptionalLong.empty();
+        }
+        if (!value.canConvertToExactIntegral() || !value.canConvertToLong() || value.asLong() < 1 || value.asLong() > max) {
+            throw new ConfigException(variable, where + ": " + path + "." + field + " must be a whole number from 1 to " + max);
+        }
+        return OptionalLong.of(value.asLong());
     }
 
     /**

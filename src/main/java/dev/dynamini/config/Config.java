@@ -38,7 +38,8 @@ public record Config(
         Duration idleTimeout,
         Optional<String> cursorSecret,
         boolean slugifyUserIds,
-        Optional<Rate> defaultRate) {
+        Optional<Rate> defaultRate,
+        Duration collectionCache) {
 
     /** DynamoDB items are limited to 400 KB; a value is stored with its metadata in one item. */
     public static final int MAX_BODY_BYTES_LIMIT = 350 * 1024;
@@ -97,7 +98,8 @@ public record Config(
                 Duration.ofMillis(r.boundedInt("IDLE_TIMEOUT_MS", 30_000, 1000, 3_600_000)),
                 r.optionalSecret("CURSOR_SECRET", 16),
                 r.bool("SLUGIFY_USER_IDS", false),
-                r.rate("RATE_LIMIT_PER_SECOND", "RATE_LIMIT_BURST"));
+                r.rate("RATE_LIMIT_PER_SECOND", "RATE_LIMIT_BURST"),
+                Duration.ofMillis(r.boundedInt("COLLECTION_CACHE_MS", 1000, 0, 60_000)));
     }
 
     /** Parses one variable at a time so that each error names its variable. */

@@ -12,12 +12,14 @@ import dev.dynamini.store.CommitRejectedException.Reason;
 import dev.dynamini.store.Item;
 import dev.dynamini.store.ItemKey;
 import dev.dynamini.store.ItemRepository;
-import dev.dynamini.store.ItemWithParent;
 import dev.dynamini.store.Kind;
 import dev.dynamini.store.Order;
 import dev.dynamini.store.Position;
 import dev.dynamini.store.Purged;
 import dev.dynamini.store.Scope;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,6 +43,8 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
@@ -71,16 +75,33 @@ public final class DynamoItemRepository implements ItemRepository {
     /** Rounds of a batch's unprocessed keys before the purge gives up as throttled (it can be repeated). */
     private static final int BATCH_ATTEMPTS = 10;
 
+    /** How long a name claim may wait for its version before another claimer may fence it off. */
+    static final Duration CLAIM_GRACE = Duration.ofSeconds(1);
+
     private final MeteredDynamoDb dynamo;
     private final TableNames tables;
     private final boolean consistentRead;
     private final CommitBarrier commitBarrier;
+    private final CommitProtocol protocol;
+    /** Tells which versions have expired (retention): reads hide them from their expiry on. */
+    private final Clock clock;
 
     public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier) {
+        this(dynamo, tables, consistentRead, commitBarrier, Clock.systemUTC());
+    }
+
+    public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier, Clock clock) {
+        this(dynamo, tables, consistentRead, commitBarrier, clock, CLAIM_GRACE, CommitProtocol.Probe.NONE);
+    }
+
+    DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier,
+            Clock clock, Duration claimGrace, CommitProtocol.Probe probe) {
         this.dynamo = dynamo;
         this.tables = tables;
         this.consistentRead = consistentRead;
         this.commitBarrier = commitBarrier;
+        this.clock = clock;
+        this.protocol = new CommitProtocol(dynamo, tables, commitBarrier, clock, claimGrace, probe);
     }
 
     // ---- single items ---------------------------------------------------------------------------
@@ -90,42 +111,54 @@ public final class DynamoItemRepository implements ItemRepository {
         return get(key.kind(), KeyLayout.head(key.id()), key.scope());
     }
 
+    /**
+     * A committed version: the head and the version slot in one request, as a version the head has
+     * not reached is pending. An expired version (retention) reads as missing, whether or not TTL
+     * has deleted it yet.
+     */
     @Override
     public Optional<Item> version(ItemKey key, long version) {
-        return get(key.kind(), KeyLayout.version(key.id(), version), key.scope());
+        String partition = KeyLayout.partition(key.scope());
+        Map<String, Map<String, AttributeValue>> found = batchGet(key.kind(),
+                List.of(key(partition, KeyLayout.head(key.id())), key(partition, KeyLayout.version(key.id(), version))));
+        Map<String, AttributeValue> head = found.get(KeyLayout.head(key.id()));
+        Map<String, AttributeValue> slot = found.get(KeyLayout.version(key.id(), version));
+        if (head == null || slot == null || ItemCodec.fenced(slot) || ItemCodec.expired(slot, clock.instant())
+                || Long.parseLong(head.get(ItemCodec.VERSION).n()) < version) {
+            return Optional.empty();
+        }
+        return Optional.of(ItemCodec.decode(key.kind(), slot));
+    }
+
+    /** Items of one table by key, in as many requests as DynamoDB needs, keyed by sort key. */
+    private Map<String, Map<String, AttributeValue>> batchGet(Kind kind, List<Map<String, AttributeValue>> keys) {
+        Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+        String table = tables.of(kind);
+        for (int from = 0; from < keys.size(); from += BATCH_GET_KEYS) {
+            Map<String, KeysAndAttributes> wanted = Map.of(table, KeysAndAttributes.builder()
+                    .keys(keys.subList(from, Math.min(keys.size(), from + BATCH_GET_KEYS))).consistentRead(consistentRead).build());
+            // DynamoDB may leave keys unprocessed under load; ask again for those
+            while (!wanted.isEmpty()) {
+                BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(wanted).build());
+                for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+                    found.put(item.get(KeyLayout.SK).s(), item);
+                }
+                wanted = response.unprocessedKeys() == null ? Map.of() : response.unprocessedKeys();
+            }
+        }
+        return found;
     }
 
     private Optional<Item> get(Kind kind, String sortKey, Scope scope) {
+        return raw(kind, sortKey, scope).map(found -> ItemCodec.decode(kind, found));
+    }
+
+    private Optional<Map<String, AttributeValue>> raw(Kind kind, String sortKey, Scope scope) {
         Map<String, AttributeValue> found = dynamo.getItem(GetItemRequest.builder()
                 .tableName(tables.of(kind))
                 .key(key(KeyLayout.partition(scope), sortKey))
                 .consistentRead(consistentRead).build()).item();
-        return found == null || found.isEmpty() ? Optional.empty() : Optional.of(ItemCodec.decode(kind, found));
-    }
-
-    @Override
-    public ItemWithParent headWithParent(ItemKey key) {
-        ItemKey parent = key.scope().parent();
-        Map<String, AttributeValue> itemKey = key(KeyLayout.partition(key.scope()), KeyLayout.head(key.id()));
-        Map<String, AttributeValue> parentKey = key(KeyLayout.partition(parent.scope()), KeyLayout.head(parent.id()));
-        Map<String, KeysAndAttributes> wanted = new HashMap<>();
-        wanted.put(tables.entries(), KeysAndAttributes.builder().keys(itemKey).consistentRead(consistentRead).build());
-        wanted.put(tables.collections(), KeysAndAttributes.builder().keys(parentKey).consistentRead(consistentRead).build());
-        Optional<Item> item = Optional.empty();
-        Optional<Item> parentItem = Optional.empty();
-        // DynamoDB may leave keys unprocessed under load; ask again for those
-        while (!wanted.isEmpty()) {
-            Map<String, KeysAndAttributes> request = wanted;
-            BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
-            for (Map<String, AttributeValue> found : response.responses().getOrDefault(tables.entries(), List.of())) {
-                item = Optional.of(ItemCodec.decode(Kind.ENTRY, found));
-            }
-            for (Map<String, AttributeValue> found : response.responses().getOrDefault(tables.collections(), List.of())) {
-                parentItem = Optional.of(ItemCodec.decode(Kind.COLLECTION, found));
-            }
-            wanted = response.unprocessedKeys() == null ? Map.of() : response.unprocessedKeys();
-        }
-        return new ItemWithParent(item, parentItem);
+        return found == null || found.isEmpty() ? Optional.empty() : Optional.of(found);
     }
 
     @Override
@@ -187,21 +220,91 @@ public final class DynamoItemRepository implements ItemRepository {
         return pages(scope.kind(), query, limit);
     }
 
+    /**
+     * Committed versions only: each page's items are checked against their heads (one BatchGetItem
+     * per page), and versions the head has not reached, pending ones, are left out.
+     */
     @Override
     public Iterator<List<Item>> versionsInScope(Scope scope, Position after, int limit) {
         String start = after == null ? null : KeyLayout.version(after.id(), after.version());
         QueryRequest.Builder query = scope.wholeApplication()
                 ? applicationQuery(scope, KeyLayout.VERSION, start, after)
                 : partitionQuery(scope, KeyLayout.VERSION, start);
-        return pages(scope.kind(), query, limit);
+        Iterator<List<Item>> pages = pages(scope.kind(), visibleVersions(query), limit, true);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return pages.hasNext();
+            }
+
+            @Override
+            public List<Item> next() {
+                return committed(pages.next());
+            }
+        };
     }
 
+    private List<Item> committed(List<Item> versions) {
+        Map<ItemKey, Long> newest = new HashMap<>();
+        for (Item version : versions) {
+            newest.merge(version.key(), version.version(), Math::max);
+        }
+        if (newest.isEmpty()) {
+            return versions;
+        }
+        Map<Scope, List<ItemKey>> byScope = new HashMap<>();
+        newest.keySet().forEach(key -> byScope.computeIfAbsent(key.scope(), s -> new ArrayList<>()).add(key));
+        Map<ItemKey, Long> heads = new HashMap<>();
+        for (Map.Entry<Scope, List<ItemKey>> scope : byScope.entrySet()) {
+            String partition = KeyLayout.partition(scope.getKey());
+            List<Map<String, AttributeValue>> keys = scope.getValue().stream().map(k -> key(partition, KeyLayout.head(k.id()))).toList();
+            Kind kind = scope.getKey().kind();
+            batchGet(kind, keys).values().forEach(head -> heads.put(
+                    KeyLayout.itemOf(kind, partition, head.get(KeyLayout.SK).s()), Long.parseLong(head.get(ItemCodec.VERSION).n())));
+        }
+        return versions.stream().filter(version -> version.version() <= heads.getOrDefault(version.key(), 0L)).toList();
+    }
+
+    /** Committed versions only: read up to the head, which costs one GetItem first. */
     @Override
     public Iterator<List<Item>> versionsOf(ItemKey key, Position after, int limit, Order order) {
-        QueryRequest.Builder query = partitionQuery(key.scope(), KeyLayout.versionsOf(key.id()),
-                after == null ? null : KeyLayout.version(key.id(), after.version()))
+        long first = 1;
+        long last = head(key).map(Item::version).orElse(0L);
+        if (after != null) {
+            // the range itself resumes: a start key outside a key condition is an error to DynamoDB
+            first = order == Order.ASC ? Math.max(first, after.version() + 1) : first;
+            last = order == Order.ASC ? last : Math.min(last, after.version() - 1);
+        }
+        if (first > last) {
+            return List.<List<Item>>of().iterator();
+        }
+        String partition = KeyLayout.partition(key.scope());
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(tables.of(key.kind()))
+                .consistentRead(consistentRead)
+                .keyConditionExpression("#pk = :pk AND #sk BETWEEN :first AND :last")
+                .expressionAttributeNames(Map.of("#pk", KeyLayout.PK, "#sk", KeyLayout.SK))
+                .expressionAttributeValues(Map.of(":pk", s(partition),
+                        ":first", s(KeyLayout.version(key.id(), first)), ":last", s(KeyLayout.version(key.id(), last))))
                 .scanIndexForward(order == Order.ASC);
-        return pages(key.kind(), query, limit);
+        return pages(key.kind(), visibleVersions(query), limit, true);
+    }
+
+    /**
+     * Leaves out what is no version: slots fenced off by the commit protocol, and versions that
+     * retention let expire, at or before now (DynamoDB's TTL deletes them only later, days later on
+     * DynamoDB, and until then they must not be seen). They are read (and cost read units) but not
+     * returned.
+     */
+    private QueryRequest.Builder visibleVersions(QueryRequest.Builder query) {
+        QueryRequest built = query.build();
+        Map<String, String> names = new HashMap<>(built.expressionAttributeNames());
+        names.put("#fenced", ItemCodec.FENCED);
+        names.put("#expires", ItemCodec.EXPIRES_AT);
+        Map<String, AttributeValue> values = new HashMap<>(built.expressionAttributeValues());
+        values.put(":now", n(clock.instant().getEpochSecond()));
+        return query.filterExpression("attribute_not_exists(#fenced) AND (attribute_not_exists(#expires) OR #expires > :now)")
+                .expressionAttributeNames(names).expressionAttributeValues(values);
     }
 
     /** The scope's partition, sort keys starting with {@code prefix}, resuming after {@code start}. */
@@ -254,10 +357,21 @@ public final class DynamoItemRepository implements ItemRepository {
      * whole partition.
      */
     private Iterator<List<Item>> pages(Kind kind, QueryRequest.Builder query, int limit) {
+        return pages(kind, query, limit, false);
+    }
+
+    /**
+     * {@code growPastDropped}: after a request whose filter dropped items (expired versions, which
+     * come first in ascending order), the next one asks for twice as many, up to
+     * {@link #MAX_REQUEST_ITEMS}, even past what remains: a page is then filled in a few requests,
+     * not one per handful of expired versions. Items past the limit are cut by the caller.
+     */
+    private Iterator<List<Item>> pages(Kind kind, QueryRequest.Builder query, int limit, boolean growPastDropped) {
         return new Iterator<>() {
             private int read;
             private boolean ended;
             private int nextRequestItems = FIRST_REQUEST_ITEMS;
+            private int asked;
 
             @Override
             public boolean hasNext() {
@@ -269,8 +383,14 @@ public final class DynamoItemRepository implements ItemRepository {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                query.limit(limit == ItemRepository.EVERYTHING ? nextRequestItems : Math.min(limit - read, MAX_REQUEST_ITEMS));
+                int wanted = limit == ItemRepository.EVERYTHING ? nextRequestItems : Math.min(limit - read, MAX_REQUEST_ITEMS);
+                asked = growPastDropped && asked > 0 ? Math.max(wanted, Math.min(MAX_REQUEST_ITEMS, asked * 2)) : wanted;
+                query.limit(asked);
                 QueryResponse page = dynamo.query(query.build());
+                boolean dropped = page.scannedCount() != null && page.count() != null && page.scannedCount() > page.count();
+                if (!dropped) {
+                    asked = 0;
+                }
                 List<Item> items = new ArrayList<>(page.items().size());
                 long bytes = 0;
                 for (Map<String, AttributeValue> found : page.items()) {
@@ -293,17 +413,13 @@ public final class DynamoItemRepository implements ItemRepository {
 
     // ---- writes ---------------------------------------------------------------------------------
 
+    /** The commit protocol of docs/storage.md: see {@link CommitProtocol}. */
     @Override
     public void commit(Change change) {
-        Transaction transaction = new Transaction();
-        writesOf(change, transaction);
-        try {
-            transact(transaction);
-        } catch (TransactionCanceledException cancelled) {
-            throw rejection(cancelled, transaction.reasons).exception();
-        }
-        awaitDurable(change);
+        protocol.commit(change);
     }
+
+    // ---- batches: one transaction ------------------------------------------------------------
 
     /**
      * The transaction items of one change: the head (on condition of the version it was computed
@@ -415,6 +531,30 @@ public final class DynamoItemRepository implements ItemRepository {
         }
     }
 
+    // ---- retention ------------------------------------------------------------------------------
+
+    /**
+     * One UpdateItem of the version item, on condition that it exists and is not a deleting version:
+     * a version purged meanwhile is not created again as a stub, and deletes are never let go. Not
+     * followed by a {@link CommitBarrier}: losing a mark in a crash only keeps the version longer.
+     */
+    @Override
+    public boolean expire(ItemKey key, long version, Instant at) {
+        try {
+            dynamo.updateItem(UpdateItemRequest.builder()
+                    .tableName(tables.of(key.kind()))
+                    .key(key(KeyLayout.partition(key.scope()), KeyLayout.version(key.id(), version)))
+                    .updateExpression("SET #expires = :at")
+                    .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(#deleted)")
+                    .expressionAttributeNames(Map.of("#expires", ItemCodec.EXPIRES_AT, "#pk", KeyLayout.PK, "#deleted", ItemCodec.DELETED_AT))
+                    .expressionAttributeValues(Map.of(":at", n(at.getEpochSecond())))
+                    .build());
+            return true;
+        } catch (ConditionalCheckFailedException missingOrDelete) {
+            return false;
+        }
+    }
+
     // ---- erasure --------------------------------------------------------------------------------
 
     @Override
@@ -432,6 +572,7 @@ public final class DynamoItemRepository implements ItemRepository {
         ItemKey key = head.key();
         String table = tables.of(key.kind());
         String partition = KeyLayout.partition(key.scope());
+        releaseOldNames(head);
         List<TransactWriteItem> writes = new ArrayList<>();
         writes.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
                 .key(key(partition, KeyLayout.head(key.id())))
@@ -456,6 +597,47 @@ public final class DynamoItemRepository implements ItemRepository {
         }
         commitBarrier.awaitAll(table);
         return true;
+    }
+
+    /**
+     * Deletes the registers of names the item claimed and no longer holds: registers are released
+     * lazily (docs/storage.md), so a renamed item leaves its old names behind, naming its id. They
+     * are found by reading the scope's registers, a page of keys and holders at a time.
+     */
+    private void releaseOldNames(Item head) {
+        ItemKey key = head.key();
+        String table = tables.of(key.kind());
+        String partition = KeyLayout.partition(key.scope());
+        String held = head.live() ? head.content().name() : null;
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .filterExpression("#holder = :id")
+                .projectionExpression("#pk, #sk")
+                .expressionAttributeNames(Map.of("#pk", KeyLayout.PK, "#sk", KeyLayout.SK, "#holder", ItemCodec.HOLDER))
+                .expressionAttributeValues(Map.of(":pk", s(partition), ":prefix", s(KeyLayout.NAME), ":id", s(key.id())))
+                .limit(PURGE_PAGE_KEYS);
+        List<WriteRequest> batch = new ArrayList<>(BATCH_KEYS);
+        boolean more = true;
+        while (more) {
+            QueryResponse page = dynamo.query(query.build());
+            for (Map<String, AttributeValue> found : page.items()) {
+                if (held != null && found.get(KeyLayout.SK).s().equals(KeyLayout.name(held))) {
+                    continue; // goes with the head, in one write
+                }
+                batch.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder().key(found).build()).build());
+                if (batch.size() == BATCH_KEYS) {
+                    deleteAll(table, batch);
+                    batch = new ArrayList<>(BATCH_KEYS);
+                }
+            }
+            more = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty();
+            if (more) {
+                query.exclusiveStartKey(page.lastEvaluatedKey());
+            }
+        }
+        if (!batch.isEmpty()) {
+            deleteAll(table, batch);
+        }
     }
 
     /**

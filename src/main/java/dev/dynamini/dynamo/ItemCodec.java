@@ -9,16 +9,38 @@ import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** Item versions as DynamoDB attribute maps. Times are epoch milliseconds; the value is JSON text. */
+/** Item versions as DynamoDB attribute maps. Times are epoch milliseconds; the value and a collection's schema are JSON text. */
 final class ItemCodec {
     static final String VERSION = "version";
     static final String NAME = "name";
     static final String VALUE = "value";
+    /** A collection's JSON Schema for its entries' values. */
+    static final String SCHEMA = "schema";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = "updatedAt";
     static final String DELETED_AT = "deletedAt";
-    /** In a name register item: the id of the live item holding the name. */
+    /**
+     * On a version item that retention let go: when it expires, in epoch seconds (DynamoDB's TTL
+     * attribute, enabled on both tables). Heads and deleting versions never carry it.
+     */
+    static final String EXPIRES_AT = "expiresAt";
+    /** In a name register item: the id of the item that claimed the name. */
     static final String HOLDER = "id";
+    /**
+     * In a name register item: the version of the holder that claimed the name. Registers written
+     * before the commit protocol of docs/storage.md have none, which reads as 0.
+     */
+    static final String CLAIMED_VERSION = "claimedVersion";
+    /** In a name register item: the claiming attempt's token, and when it claimed (epoch ms). */
+    static final String CLAIM_TOKEN = "claimToken";
+    static final String CLAIMED_AT = "claimedAt";
+    /**
+     * On a version slot that a claimer fenced off: the token of the abandoned attempt that may
+     * never fill it. Such an item is no version; reads never return it.
+     */
+    static final String FENCED = "fenced";
+    /** On a version item: the token of the attempt that wrote it, which tells a retried put its own. */
+    static final String WRITER = "writer";
 
     private ItemCodec() {
     }
@@ -45,6 +67,9 @@ final class ItemCodec {
         if (item.content().value() != null) {
             map.put(VALUE, s(item.content().value()));
         }
+        if (item.content().schema() != null) {
+            map.put(SCHEMA, s(item.content().schema()));
+        }
         map.put(CREATED_AT, n(item.createdAt().toEpochMilli()));
         map.put(UPDATED_AT, n(item.updatedAt().toEpochMilli()));
         if (item.deletedAt() != null) {
@@ -53,14 +78,24 @@ final class ItemCodec {
         return map;
     }
 
+    static boolean fenced(Map<String, AttributeValue> map) {
+        return map.containsKey(FENCED);
+    }
+
     static Item decode(Kind kind, Map<String, AttributeValue> map) {
         ItemKey key = KeyLayout.itemOf(kind, map.get(KeyLayout.PK).s(), map.get(KeyLayout.SK).s());
         return new Item(key,
                 Long.parseLong(map.get(VERSION).n()),
-                new Content(string(map, NAME), string(map, VALUE)),
+                new Content(string(map, NAME), string(map, VALUE), string(map, SCHEMA)),
                 instant(map, CREATED_AT),
                 instant(map, UPDATED_AT),
                 instant(map, DELETED_AT));
+    }
+
+    /** True when the item carries an {@link #EXPIRES_AT} at or before {@code now}: reads hide it. */
+    static boolean expired(Map<String, AttributeValue> map, Instant now) {
+        AttributeValue v = map.get(EXPIRES_AT);
+        return v != null && v.n() != null && Long.parseLong(v.n()) <= now.getEpochSecond();
     }
 
     /** About the bytes DynamoDB counts for the item (names and values; UTF-8 taken as one byte per char). */

@@ -10,13 +10,21 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * The data-plane calls dynamini makes, each asking DynamoDB for the capacity it consumed and telling
@@ -56,6 +64,23 @@ public final class MeteredDynamoDb {
         return call("TransactWriteItems", false,
                 () -> client.transactWriteItems(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
                 TransactWriteItemsResponse::consumedCapacity);
+    }
+
+    /** A conditional write that fails still uses capacity, but DynamoDB does not say how much. */
+    public PutItemResponse putItem(PutItemRequest request) {
+        return call("PutItem", false, () -> client.putItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
+                r -> r.consumedCapacity() == null ? List.of() : List.of(r.consumedCapacity()));
+    }
+
+    /** Retention's expiry marks, and the fences of the commit protocol. */
+    public UpdateItemResponse updateItem(UpdateItemRequest request) {
+        return call("UpdateItem", false, () -> client.updateItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
+                r -> r.consumedCapacity() == null ? List.of() : List.of(r.consumedCapacity()));
+    }
+
+    public DeleteItemResponse deleteItem(DeleteItemRequest request) {
+        return call("DeleteItem", false, () -> client.deleteItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
+                r -> r.consumedCapacity() == null ? List.of() : List.of(r.consumedCapacity()));
     }
 
     /** Deletes of a purge: the units are those of the items it processed, not of the unprocessed ones. */

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -21,6 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 /**
  * Creates the two tables (and the collections table's index) when they are missing, and refuses to
@@ -49,6 +52,57 @@ public final class Tables {
     public void ensure() {
         ensure(names.collections(), true);
         ensure(names.entries(), false);
+    }
+
+    /**
+     * Turns DynamoDB's TTL on for both tables, on {@code expiresAt} (retention's expiry marks):
+     * nothing to do when it is on already (or being turned on), and a concurrent start-up that
+     * turned it on first is no error. TTL on another attribute stops start-up: a table has one TTL
+     * attribute, and it would be deleting items by a rule that is not dynamini's.
+     *
+     * @throws StartupException when a table's TTL is on another attribute
+     * @throws DynamoDbException when DynamoDB refuses (e.g. no permission for UpdateTimeToLive)
+     */
+    public void ensureTimeToLive() {
+        ensureTimeToLive(names.collections(), "TABLE_NAME_COLLECTIONS");
+        ensureTimeToLive(names.entries(), "TABLE_NAME_ENTRIES");
+    }
+
+    /** The TTL attribute of a table, when TTL is on or being turned on (for tests and checks). */
+    public Optional<String> timeToLiveAttribute(String table) {
+        TimeToLiveDescription ttl = client.describeTimeToLive(r -> r.tableName(table)).timeToLiveDescription();
+        return ttl != null && (ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING)
+                ? Optional.ofNullable(ttl.attributeName())
+                : Optional.empty();
+    }
+
+    private void ensureTimeToLive(String table, String variable) {
+        TimeToLiveDescription ttl = client.describeTimeToLive(r -> r.tableName(table)).timeToLiveDescription();
+        TimeToLiveStatus status = ttl == null ? null : ttl.timeToLiveStatus();
+        if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING) {
+            if (!ItemCodec.EXPIRES_AT.equals(ttl.attributeName())) {
+                throw new StartupException("table " + table + " (" + variable + ") has TTL on the attribute '" + ttl.attributeName()
+                        + "', but dynamini's retention needs it on '" + ItemCodec.EXPIRES_AT + "'; turn that TTL off or point "
+                        + variable + " at another table", null);
+            }
+            return;
+        }
+        if (status == TimeToLiveStatus.DISABLING) {
+            // DynamoDB refuses to turn it on again until it is off; reads hide expired versions meanwhile
+            LOG.warn("TTL of table {} is being turned off: expired versions are hidden from reads but not deleted until a restart"
+                    + " turns TTL on again", table);
+            return;
+        }
+        try {
+            client.updateTimeToLive(r -> r.tableName(table)
+                    .timeToLiveSpecification(t -> t.attributeName(ItemCodec.EXPIRES_AT).enabled(true)));
+            LOG.info("turned on TTL (attribute {}) on table {}", ItemCodec.EXPIRES_AT, table);
+        } catch (DynamoDbException refused) {
+            // another instance starting at the same time may have turned it on first
+            if (!timeToLiveAttribute(table).map(ItemCodec.EXPIRES_AT::equals).orElse(false)) {
+                throw refused;
+            }
+        }
     }
 
     /** True when both tables exist and are active (for /ready). */

@@ -1,11 +1,14 @@
 package dev.dynamini.http;
 
 import dev.dynamini.dynamo.CommitBarrier;
+import dev.dynamini.schema.InvalidSchemaException;
 import dev.dynamini.store.BatchRejectedException;
 import dev.dynamini.store.ContentionException;
 import dev.dynamini.store.InvalidInputException;
 import dev.dynamini.store.NameTakenException;
 import dev.dynamini.store.NotFoundException;
+import dev.dynamini.store.SchemaViolationException;
+import dev.dynamini.store.TrimmedException;
 import dev.dynamini.store.VersionMismatchException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -47,13 +50,17 @@ final class ErrorResponses {
 
     void register(RoutesConfig routes) {
         routes.exception(ApiError.class, (e, ctx) -> send(ctx, e));
-        routes.exception(InvalidInputException.class, (e, ctx) -> send(ctx, ApiError.badRequest(e.getMessage())));
-        routes.exception(NotFoundException.class, (e, ctx) -> send(ctx, new ApiError(404, "not_found", e.getMessage())));
-        routes.exception(NameTakenException.class, (e, ctx) -> send(ctx, new ApiError(409, "conflict", e.getMessage(), e.holder())));
-        routes.exception(ContentionException.class, (e, ctx) -> send(ctx, new ApiError(409, "contention", e.getMessage())));
+        // the store's refusals: one mapping, shared with a batch's (which names the change)
+        routes.exception(InvalidInputException.class, (e, ctx) -> send(ctx, ofStore(e)));
+        routes.exception(SchemaViolationException.class, (e, ctx) -> send(ctx, ofStore(e)));
+        routes.exception(InvalidSchemaException.class, (e, ctx) -> send(ctx, ofStore(e)));
+        routes.exception(NotFoundException.class, (e, ctx) -> send(ctx, ofStore(e)));
+        routes.exception(TrimmedException.class, (e, ctx) -> send(ctx, ofStore(e)));
+        routes.exception(NameTakenException.class, (e, ctx) -> send(ctx, ofStore(e)));
+        routes.exception(ContentionException.class, (e, ctx) -> send(ctx, ofStore(e)));
         routes.exception(VersionMismatchException.class, (e, ctx) -> {
             ctx.header("ETag", Requests.etag(e.current().version()));
-            send(ctx, new ApiError(412, "precondition_failed", e.getMessage(), e.current()));
+            send(ctx, ofStore(e));
         });
         routes.exception(BatchRejectedException.class, (e, ctx) -> send(ctx, ofBatch(e)));
         routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, fromJavalin(e, ctx)));
@@ -62,25 +69,36 @@ final class ErrorResponses {
         routes.error(405, ctx -> unanswered(ctx, methodNotAllowed(ctx)));
     }
 
+    /** What the store's refusal of a change answers, or null for an exception that is none of them. */
+    private static ApiError ofStore(RuntimeException e) {
+        if (e instanceof InvalidInputException) {
+            return ApiError.badRequest(e.getMessage());
+        } else if (e instanceof SchemaViolationException violation) {
+            return new ApiError(400, "schema_violation", e.getMessage(), null, violation.problems());
+        } else if (e instanceof InvalidSchemaException invalid) {
+            return new ApiError(400, "invalid_schema", e.getMessage(), null, invalid.problems());
+        } else if (e instanceof NotFoundException) {
+            return new ApiError(404, "not_found", e.getMessage());
+        } else if (e instanceof TrimmedException) {
+            return new ApiError(410, "gone", e.getMessage());
+        } else if (e instanceof NameTakenException taken) {
+            return new ApiError(409, "conflict", e.getMessage(), taken.holder());
+        } else if (e instanceof ContentionException) {
+            return new ApiError(409, "contention", e.getMessage());
+        } else if (e instanceof VersionMismatchException mismatch) {
+            return new ApiError(412, "precondition_failed", e.getMessage(), mismatch.current());
+        }
+        return null;
+    }
+
     /**
      * A refused batch: what the change's single-item route would answer (without that route's
      * ETag: the answer is not one item's), naming the change.
      */
     private static ApiError ofBatch(BatchRejectedException e) {
-        RuntimeException reason = e.reason();
-        ApiError answer;
-        if (reason instanceof InvalidInputException) {
-            answer = ApiError.badRequest(reason.getMessage());
-        } else if (reason instanceof NotFoundException) {
-            answer = new ApiError(404, "not_found", reason.getMessage());
-        } else if (reason instanceof NameTakenException taken) {
-            answer = new ApiError(409, "conflict", reason.getMessage(), taken.holder());
-        } else if (reason instanceof ContentionException) {
-            answer = new ApiError(409, "contention", reason.getMessage());
-        } else if (reason instanceof VersionMismatchException mismatch) {
-            answer = new ApiError(412, "precondition_failed", reason.getMessage(), mismatch.current());
-        } else {
-            LOG.error("a batch was refused for a reason without an answer", reason);
+        ApiError answer = ofStore(e.reason());
+        if (answer == null) {
+            LOG.error("a batch was refused for a reason without an answer", e.reason());
             return new ApiError(500, "internal", "internal error");
         }
         return answer.forChange(e.change());
@@ -156,6 +174,7 @@ final class ErrorResponses {
             case 405 -> "method_not_allowed";
             case 408 -> "request_timeout";
             case 409 -> "conflict";
+            case 410 -> "gone";
             case 411 -> "length_required";
             case 412 -> "precondition_failed";
             case 413 -> "payload_too_large";

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     /** Response headers a browser client may read. */
-    private static final List<String> EXPOSED = List.of("ETag", "Link", "X-Next-Cursor", "X-Request-Id", "Retry-After");
+    private static final List<String> EXPOSED = List.of("ETag", "Link", "X-Next-Cursor", "X-Request-Id", "Retry-After",
+            ItemRoutes.HISTORY_TRIMMED);
     /** How long a browser may cache a preflight answer. */
     private static final int CORS_MAX_AGE_SECONDS = 600;
 

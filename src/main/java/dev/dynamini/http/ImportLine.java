@@ -39,6 +39,7 @@ final class ImportLine {
             Meta meta = null;
             String name = null;
             String value = null;
+            String schema = null;
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken token = parser.nextToken();
@@ -56,7 +57,13 @@ final class ImportLine {
                         }
                         value = RequestBody.value(parser, token);
                     }
-                    default -> throw ApiError.badRequest("unknown field \"" + field + "\": a line has meta, name and value");
+                    case "schema" -> {
+                        if (token == JsonToken.VALUE_NULL) {
+                            throw ApiError.badRequest("\"schema\" is absent when there is none, never null");
+                        }
+                        schema = RequestBody.value(parser, token);
+                    }
+                    default -> throw ApiError.badRequest("unknown field \"" + field + "\": a line has meta, name, value and schema");
                 }
             }
             if (parser.nextToken() != null) {
@@ -67,7 +74,7 @@ final class ImportLine {
             }
             Scope scope = meta.entry == null ? Scope.collectionsOf(application, meta.user)
                     : Scope.entriesOf(application, meta.user, meta.collection);
-            return new Item(scope.item(meta.entry == null ? meta.collection : meta.entry), meta.version, new Content(name, value),
+            return new Item(scope.item(meta.entry == null ? meta.collection : meta.entry), meta.version, new Content(name, value, schema),
                     meta.createdAt, meta.updatedAt, meta.deletedAt);
         } catch (JsonProcessingException e) {
             throw ApiError.badRequest("malformed JSON: " + e.getOriginalMessage());

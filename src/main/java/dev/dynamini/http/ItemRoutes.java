@@ -29,6 +29,8 @@ import java.util.function.UnaryOperator;
  * {@link VersionedItems} and back, and hold no storage logic.
  */
 final class ItemRoutes {
+    /** On an item's versions (/versions, filter=all): its oldest versions were removed by retention. */
+    static final String HISTORY_TRIMMED = "X-History-Trimmed";
     private final VersionedItems items;
     private final JsonOut json;
 
@@ -208,10 +210,16 @@ final class ItemRoutes {
         Bodies.send(ctx, json.item(item));
     }
 
-    /** Headers first (the next page, the ETag of one item read), then the items as they are read. */
+    /**
+     * Headers first (the next page, the ETag of one item read, whether retention trimmed the
+     * item's history), then the items as they are read.
+     */
     private void sendList(Context ctx, Listing listing) {
         listing.nextCursor().ifPresent(cursor -> announceNext(ctx, cursor));
         listing.latestVersion().ifPresent(version -> ctx.header("ETag", Requests.etag(version)));
+        if (listing.historyTrimmed()) {
+            ctx.header(HISTORY_TRIMMED, "true");
+        }
         Bodies.sendItems(ctx, json, listing.pages());
     }
 

@@ -2,6 +2,7 @@ package dev.dynamini.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.dynamini.schema.Problem;
 import dev.dynamini.store.Item;
 import dev.dynamini.store.Kind;
 import java.io.ByteArrayOutputStream;
@@ -59,6 +60,17 @@ final class JsonOut {
                 json.writeFieldName("item");
                 writeItem(json, error.item());
             }
+            if (!error.details().isEmpty()) {
+                json.writeArrayFieldStart("details");
+                for (Problem problem : error.details()) {
+                    json.writeStartObject();
+                    json.writeStringField("path", StrictText.sendable(problem.path()));
+                    json.writeStringField("keyword", StrictText.sendable(problem.keyword()));
+                    json.writeStringField("message", StrictText.sendable(problem.message()));
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
             json.writeEndObject();
         });
     }
@@ -87,6 +99,10 @@ final class JsonOut {
         if (item.content().value() != null) {
             json.writeFieldName("value");
             json.writeRawValue(StrictText.sendable(item.content().value()));
+        }
+        if (item.content().schema() != null) {
+            json.writeFieldName("schema");
+            json.writeRawValue(StrictText.sendable(item.content().schema()));
         }
         json.writeEndObject();
     }

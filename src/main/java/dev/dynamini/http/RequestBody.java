@@ -16,8 +16,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A request body: {@code {"name"?: string, "value"?: any JSON, "version"?: integer}}. Other
- * fields are ignored, so a client may send back an item it read (with its "meta"). The value is
+ * A request body: {@code {"name"?: string, "value"?: any JSON, "schema"?: any JSON, "version"?:
+ * integer}} ({@code schema}: a collection's JSON Schema for its entries' values). Other fields are
+ * ignored, so a client may send back an item it read (with its "meta"). The value is
  * kept as compact JSON text with numbers exactly as sent (no rounding through double), unicode
  * and key order intact; duplicate keys are refused. All of the body's text, ignored fields
  * included, must be valid Unicode ({@link StrictText}).
@@ -57,6 +58,8 @@ record RequestBody(ContentPatch patch, OptionalLong version) {
         Optional<String> name = Optional.empty();
         Optional<String> value = Optional.empty();
         boolean removeValue = false;
+        Optional<String> schema = Optional.empty();
+        boolean removeSchema = false;
         OptionalLong version = OptionalLong.empty();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
@@ -68,11 +71,16 @@ record RequestBody(ContentPatch patch, OptionalLong version) {
                     removeValue = token == JsonToken.VALUE_NULL;
                     value = removeValue ? Optional.empty() : Optional.of(value(parser, token));
                 }
+                case "schema" -> {
+                    // null takes the schema away (on PUT), as for the value; the store checks the rest
+                    removeSchema = token == JsonToken.VALUE_NULL;
+                    schema = removeSchema ? Optional.empty() : Optional.of(value(parser, token));
+                }
                 case "version" -> version = OptionalLong.of(version(parser, token));
                 default -> parser.skipChildren();
             }
         }
-        return new RequestBody(new ContentPatch(name, value, removeValue), version);
+        return new RequestBody(new ContentPatch(name, value, removeValue, schema, removeSchema), version);
     }
 
     private static String name(JsonParser parser, JsonToken token) throws IOException {

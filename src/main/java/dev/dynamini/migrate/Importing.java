@@ -22,8 +22,30 @@ final class Importing implements ItemTarget {
         this.versions = versions;
     }
 
+    /**
+     * A head that moved while writing is looked at again: the commit protocol may have finished an
+     * earlier attempt of this very import (cut short by throttling or a crash) by rolling its version
+     * forward, and then the history stored is simply further along.
+     */
     @Override
     public Outcome apply(List<Item> expected) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return applyOnce(expected, attempt == CONFLICT_ATTEMPTS);
+            } catch (HeadMoved moved) {
+                pause(attempt);
+            }
+        }
+    }
+
+    /** Thrown when the head moved and another look may tell why. */
+    private static final class HeadMoved extends RuntimeException {
+        HeadMoved() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Outcome applyOnce(List<Item> expected, boolean lastLook) {
         StoredHistory stored = StoredHistory.of(versions.head(expected.get(0).key()), expected);
         if (stored.difference() != null) {
             return Outcome.skipped(stored.difference() + "; left as it is");
@@ -51,6 +73,9 @@ final class Importing implements ItemTarget {
                     }
                 }
             } catch (CommitRejectedException rejected) {
+                if (rejected.reason() == CommitRejectedException.Reason.ITEM_CHANGED && !lastLook) {
+                    throw new HeadMoved();
+                }
                 return Outcome.skipped(partly(written, expected.size()) + switch (rejected.reason()) {
                     case NAME_TAKEN -> "its name and its renamed name are both held by other live items";
                     case ITEM_CHANGED -> "it was changed in dynamini while being imported";

@@ -152,7 +152,7 @@ final class Batch {
         BatchChange change = changes.get(i);
         ItemKey key = keys[i];
         if (change instanceof BatchChange.Create create) {
-            Content content = ContentRules.validated(key.kind(), create.body().asNew());
+            Content content = ChangeRules.created(key.kind(), create.body(), EntrySchemas.Check.NONE);
             Item equal = plan.liveNamed(key.scope(), content.name());
             if (equal != null && equal.content().sameAs(content)) {
                 plan.results[i] = new Created(equal, false); // written by an earlier change of this batch
@@ -168,12 +168,12 @@ final class Batch {
         }
         Item current = plan.state(key);
         if (change instanceof BatchChange.Put put) {
-            ChangeRules.requireChange(put.patch());
+            ChangeRules.requireChange(key.kind(), put.patch());
             if (current == null) {
                 if (put.ifMatch().isPresent() || put.existence() == Existence.MUST_EXIST) {
                     throw new NotFoundException(key.kind().label() + " " + key.id() + " not found, so If-Match cannot match");
                 }
-                Item first = Item.first(key, ChangeRules.createdByPut(key, put.patch()), now);
+                Item first = Item.first(key, ChangeRules.createdByPut(key, put.patch(), EntrySchemas.Check.NONE), now);
                 ItemKey parent = liveParent(i, plan, true, now);
                 plan.write(i, new Change(null, first, null, first.content().name(), parent), true);
                 return;
@@ -182,7 +182,7 @@ final class Batch {
                 throw new VersionMismatchException("If-None-Match: * but " + key.kind().label() + " " + key.id() + " exists", current);
             }
             ChangeRules.requireMatch(put.ifMatch(), current);
-            plan.update(i, current, ChangeRules.put(current, put.patch(), now), liveParent(i, plan, false, now));
+            plan.update(i, current, ChangeRules.put(current, put.patch(), EntrySchemas.Check.NONE, now), liveParent(i, plan, false, now));
             return;
         }
         if (current == null) {
@@ -194,7 +194,7 @@ final class Batch {
         } else {
             BatchChange.Restore restore = (BatchChange.Restore) change;
             ChangeRules.requireMatch(restore.ifMatch(), current);
-            Item next = ChangeRules.restore(current, Optional.ofNullable(restoreSources.get(i)), now);
+            Item next = ChangeRules.restore(current, Optional.ofNullable(restoreSources.get(i)), EntrySchemas.Check.NONE, now);
             plan.update(i, current, next, liveParent(i, plan, false, now));
         }
     }

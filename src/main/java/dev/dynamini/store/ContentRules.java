@@ -24,6 +24,24 @@ final class ContentRules {
                 throw new InvalidInputException("\"name\" must be at most " + Content.MAX_NAME_BYTES + " bytes of UTF-8");
             }
         }
+        if (content.schema() != null) {
+            if (kind == Kind.ENTRY) {
+                throw noEntrySchema();
+            }
+            EntrySchemas.requireValid(content.schema());
+        }
         return content;
+    }
+
+    /** A body that speaks of a schema is for a collection: on an entry it is refused, {@code "schema": null} too. */
+    static ContentPatch fitting(Kind kind, ContentPatch patch) {
+        if (kind == Kind.ENTRY && patch.mentionsSchema()) {
+            throw noEntrySchema();
+        }
+        return patch;
+    }
+
+    private static InvalidInputException noEntrySchema() {
+        return new InvalidInputException("an entry has no \"schema\": a schema belongs to the collection, and applies to its entries' values");
     }
 }

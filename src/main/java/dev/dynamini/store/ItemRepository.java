@@ -1,5 +1,6 @@
 package dev.dynamini.store;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -23,10 +24,7 @@ public interface ItemRepository {
     /** The latest version of an item. */
     Optional<Item> head(ItemKey key);
 
-    /** An entry's latest version and its collection's, in one request. */
-    ItemWithParent headWithParent(ItemKey key);
-
-    /** One version of an item. */
+    /** One committed version of an item (a version the head has not reached yet is not one). */
     Optional<Item> version(ItemKey key, long version);
 
     /** The id of the live item of the scope that holds the name. */
@@ -35,14 +33,31 @@ public interface ItemRepository {
     /** Latest versions of the scope's items in creation order, after {@code after} (null: from the start). */
     Iterator<List<Item>> heads(Scope scope, Position after, int limit, boolean liveOnly);
 
-    /** Every version of every item of the scope, in creation order then version order. */
+    /** Every committed version of every item of the scope, in creation order then version order. */
     Iterator<List<Item>> versionsInScope(Scope scope, Position after, int limit);
 
-    /** The versions of one item. */
+    /** The committed versions of one item. */
     Iterator<List<Item>> versionsOf(ItemKey key, Position after, int limit, Order order);
 
-    /** Writes the change atomically, or nothing and throws {@link CommitRejectedException}. */
+    /**
+     * Commits the change: once this returns, it is durable and every reader sees it; if it throws
+     * {@link CommitRejectedException}, no reader ever sees it. It is not one atomic write
+     * (docs/storage.md, "The commit protocol"), and it does not check {@link Change#liveParent()}:
+     * the store does.
+     */
     void commit(Change change);
+
+    // ---- retention: versions that expired (at or before now) are hidden from every read above
+    // (one version, listings of versions) from that instant on, whether or not DynamoDB's TTL has
+    // deleted them yet; heads never expire
+
+    /**
+     * Marks version {@code version} of {@code key} (never its head) to expire at {@code at}, which
+     * may be now or past: from then on reads hide it, and DynamoDB's TTL deletes it later. One
+     * conditional write; false, and nothing written, when that version does not exist or deletes
+     * the item (deleting versions never expire).
+     */
+    boolean expire(ItemKey key, long version, Instant at);
 
     // ---- batches
 

@@ -22,12 +22,23 @@ public final class Listing {
     private final boolean empty;
     private final Optional<String> nextCursor;
     private final OptionalLong latestVersion;
+    private final boolean historyTrimmed;
 
     private Listing(Iterator<List<Item>> pages, boolean empty, Optional<String> nextCursor, OptionalLong latestVersion) {
+        this(pages, empty, nextCursor, latestVersion, false);
+    }
+
+    private Listing(Iterator<List<Item>> pages, boolean empty, Optional<String> nextCursor, OptionalLong latestVersion, boolean historyTrimmed) {
         this.pages = pages;
         this.empty = empty;
         this.nextCursor = nextCursor;
         this.latestVersion = latestVersion;
+        this.historyTrimmed = historyTrimmed;
+    }
+
+    /** The same listing, saying whether the item's oldest versions were removed by retention. */
+    Listing withHistoryTrimmed(boolean trimmed) {
+        return trimmed == historyTrimmed ? this : new Listing(pages, empty, nextCursor, latestVersion, trimmed);
     }
 
     /** Items already in memory (a page cut at its limit, one item). */
@@ -83,5 +94,13 @@ public final class Listing {
     /** The latest version of the item read (for its ETag); empty for lists of many items. */
     public OptionalLong latestVersion() {
         return latestVersion;
+    }
+
+    /**
+     * For the versions of one item: true when its history no longer starts at version 1, the
+     * oldest versions having been removed by retention (X-History-Trimmed).
+     */
+    public boolean historyTrimmed() {
+        return historyTrimmed;
     }
 }

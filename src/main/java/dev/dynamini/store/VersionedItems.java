@@ -1,14 +1,19 @@
 package dev.dynamini.store;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The versioning model, the same for collections and entries: every change writes a new version
@@ -21,17 +26,32 @@ import java.util.function.UnaryOperator;
  */
 public final class VersionedItems {
     static final int MAX_ATTEMPTS = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(VersionedItems.class);
 
     private final ItemRepository repository;
     private final IdGenerator ids;
     private final Clock clock;
     private final Cursors cursors;
+    private final LiveCollections collections;
+    private final Duration writeSettle;
+    /** Retention by application; an application not in it keeps every version. */
+    private final Map<String, RetentionPolicy> retention;
+    private final EntrySchemas schemas = new EntrySchemas();
 
-    public VersionedItems(ItemRepository repository, IdGenerator ids, Clock clock, Cursors cursors) {
+    /**
+     * {@code writeSettle}: how long an entry write may take from checking that its collection is
+     * live to its last DynamoDB write; a purge waits that long (plus the time {@code collections}
+     * may remember a collection as live) after deleting a collection before it sweeps the entries.
+     */
+    public VersionedItems(ItemRepository repository, IdGenerator ids, Clock clock, Cursors cursors,
+            LiveCollections collections, Duration writeSettle, Map<String, RetentionPolicy> retention) {
         this.repository = repository;
         this.ids = ids;
         this.clock = clock;
         this.cursors = cursors;
+        this.collections = collections;
+        this.writeSettle = writeSettle;
+        this.retention = Map.copyOf(retention);
     }
 
     // ---- writes ---------------------------------------------------------------------------------
@@ -42,7 +62,7 @@ public final class VersionedItems {
      * it is a clash.
      */
     public Created create(Scope scope, ContentPatch body) {
-        Content content = ContentRules.validated(scope.kind(), body.asNew());
+        Content content = ChangeRules.created(scope.kind(), body, schemaCheckFor(scope));
         ItemKey key = scope.item(ids.next());
         Created created = insert(key, content, true);
         if (created == null) {
@@ -58,14 +78,15 @@ public final class VersionedItems {
      * {@link Existence#MUST_EXIST} (like an If-Match version) a missing one a {@link NotFoundException}.
      */
     public Created put(ItemKey key, ContentPatch patch, OptionalLong ifMatch, Existence existence) {
-        ChangeRules.requireChange(patch);
+        ChangeRules.requireChange(key.kind(), patch);
+        EntrySchemas.Check schemaCheck = schemaCheckFor(key.scope());
         for (int attempt = 1; ; attempt++) {
             Optional<Item> current = repository.head(key);
             if (current.isEmpty()) {
                 if (ifMatch.isPresent() || existence == Existence.MUST_EXIST) {
                     throw new NotFoundException(key.kind().label() + " " + key.id() + " not found, so If-Match cannot match");
                 }
-                Created created = insert(key, ChangeRules.createdByPut(key, patch), false);
+                Created created = insert(key, ChangeRules.createdByPut(key, patch, schemaCheck), false);
                 if (created != null) {
                     return created;
                 }
@@ -74,7 +95,7 @@ public final class VersionedItems {
                 throw new VersionMismatchException("If-None-Match: * but " + key.kind().label() + " " + key.id() + " exists", current.get());
             } else {
                 Item known = current.get();
-                return new Created(change(key, ifMatch, known, item -> ChangeRules.put(item, patch, now())), false);
+                return new Created(change(key, ifMatch, known, item -> ChangeRules.put(item, patch, schemaCheck, now())), false);
             }
             pauseAfter(attempt, key);
         }
@@ -91,7 +112,8 @@ public final class VersionedItems {
             // stamped at each attempt: an entry never predates the implicit collection made for it
             Item first = Item.first(key, content, now());
             try {
-                repository.commit(new Change(null, first, null, content.name(), liveParentOf(scope)));
+                requireLiveParent(scope);
+                commit(new Change(null, first, null, content.name(), liveParentOf(scope)));
                 return new Created(first, true);
             } catch (CommitRejectedException rejected) {
                 switch (rejected.reason()) {
@@ -118,10 +140,33 @@ public final class VersionedItems {
         }
     }
 
+    private void commit(Change change) {
+        repository.commit(change);
+        if (change.next().key().kind() == Kind.COLLECTION) {
+            collections.saw(change.next());
+        }
+    }
+
+    /**
+     * An entry's change needs its collection live (the commit does not check it: docs/storage.md);
+     * a collection that never existed makes the commit's caller create it, as a rejected
+     * transaction would.
+     */
+    private void requireLiveParent(Scope scope) {
+        if (scope.kind() != Kind.ENTRY) {
+            return;
+        }
+        Optional<Boolean> live = collections.state(scope.parent());
+        if (live.isEmpty() || !live.get()) {
+            throw new CommitRejectedException(CommitRejectedException.Reason.PARENT_NOT_LIVE, null);
+        }
+    }
+
     /** The collection of an entry scope, created named by its id if it never existed; 404 if deleted. */
     private void createImplicitParent(Scope entries) {
         ItemKey parent = entries.parent();
         Optional<Item> existing = repository.head(parent);
+        existing.ifPresent(collections::saw);
         if (existing.isPresent()) {
             if (existing.get().deleted()) {
                 throw parentNotFound(entries);
@@ -137,9 +182,10 @@ public final class VersionedItems {
      * throw to write nothing. Same rules, register and retries as {@link #put}.
      */
     public Item patch(ItemKey key, UnaryOperator<Content> edit, OptionalLong ifMatch) {
+        EntrySchemas.Check schemaCheck = schemaCheckFor(key.scope());
         return change(key, ifMatch, current -> {
             requireLive(current);
-            return current.next(ContentRules.validated(key.kind(), edit.apply(current.content())), now(), false);
+            return current.next(schemaCheck.check(ContentRules.validated(key.kind(), edit.apply(current.content()))), now(), false);
         });
     }
 
@@ -157,12 +203,11 @@ public final class VersionedItems {
         Optional<Content> source = Optional.empty();
         if (version.isPresent()) {
             long n = version.getAsLong();
-            source = Optional.of(repository.version(key, n)
-                    .orElseThrow(() -> new NotFoundException(key.kind().label() + " " + key.id() + " has no version " + n))
-                    .content());
+            source = Optional.of(repository.version(key, n).orElseThrow(() -> versionMissing(key, n)).content());
         }
         Optional<Content> chosen = source;
-        return change(key, ifMatch, current -> ChangeRules.restore(current, chosen, now()));
+        EntrySchemas.Check schemaCheck = schemaCheckFor(key.scope());
+        return change(key, ifMatch, current -> ChangeRules.restore(current, chosen, schemaCheck, now()));
     }
 
     private Item change(ItemKey key, OptionalLong ifMatch, UnaryOperator<Item> nextOf) {
@@ -178,7 +223,9 @@ public final class VersionedItems {
             }
             Item next = nextOf.apply(current);
             try {
-                repository.commit(new Change(current, next, NameRules.released(current, next), NameRules.claimed(current, next), liveParentOf(key.scope())));
+                requireLiveParent(key.scope());
+                commit(new Change(current, next, NameRules.released(current, next), NameRules.claimed(current, next), liveParentOf(key.scope())));
+                applyRetention(current, next);
                 return next;
             } catch (CommitRejectedException rejected) {
                 switch (rejected.reason()) {
@@ -196,6 +243,19 @@ public final class VersionedItems {
             }
             pauseAfter(attempt, key);
         }
+    }
+
+    // ---- the entries' JSON Schema ----------------------------------------------------------------
+
+    /**
+     * The one hook between entry writes and their collection's JSON Schema: the check that the
+     * content an entry write (create, PUT, PATCH, restore; never a delete) makes must pass, from the
+     * collection's head as {@link LiveCollections} has it (read at most once per its ttl; nothing
+     * for collections, whose check passes everything). Taken once per write, not per retry: a
+     * schema changed meanwhile is not seen by that write (docs/storage.md).
+     */
+    private EntrySchemas.Check schemaCheckFor(Scope scope) {
+        return scope.kind() == Kind.ENTRY ? schemas.checkFor(collections.head(scope.parent())) : EntrySchemas.Check.NONE;
     }
 
     // ---- erasure ------------------------------------------------------------------------------
@@ -225,8 +285,9 @@ public final class VersionedItems {
 
     /**
      * Removes a collection and all its entries for good. A live collection is soft-deleted first:
-     * that one version stops every entry write (they check the collection is live), so the sweep of
-     * the entries cannot miss one written behind it, and readers see an ordinary deleted collection
+     * that one version stops every entry write (they check the collection is live), and once the
+     * writes that checked before it have had time to finish ({@link #settleAfterDelete}), the sweep
+     * of the entries cannot miss one written behind it; readers see an ordinary deleted collection
      * meanwhile. The head goes last, on condition that nobody restored it since; so a purge cut
      * short always leaves the head, which a user purge lists and a repeated purge finishes.
      */
@@ -234,16 +295,14 @@ public final class VersionedItems {
         Scope entries = Scope.entriesOf(collection.scope().application(), collection.scope().user(), collection.id());
         Purged purged = Purged.NOTHING;
         for (int attempt = 1; ; attempt++) {
-            Optional<Item> head = repository.head(collection);
-            if (head.isPresent() && head.get().live()) {
-                try {
-                    head = Optional.of(delete(collection, OptionalLong.of(head.get().version())));
-                } catch (VersionMismatchException | NotFoundException changed) {
-                    pauseAfter(attempt, collection);
-                    continue;
-                }
+            Optional<Item> head = softDeleted(collection);
+            if (head == null) {
+                pauseAfter(attempt, collection);
+                continue;
             }
+            head.ifPresent(this::settleAfterDelete);
             purged = purged.plus(repository.purgeScope(entries)).plus(new Purged(0, repository.purgeVersions(collection)));
+            collections.forget(collection);
             if (head.isEmpty()) {
                 return purged;
             }
@@ -254,10 +313,42 @@ public final class VersionedItems {
         }
     }
 
+    /** The collection's head, deleted now if it was live; null if a concurrent write got in the way. */
+    private Optional<Item> softDeleted(ItemKey collection) {
+        Optional<Item> head = repository.head(collection);
+        if (head.isPresent() && head.get().live()) {
+            try {
+                return Optional.of(delete(collection, OptionalLong.of(head.get().version())));
+            } catch (VersionMismatchException | NotFoundException changed) {
+                return null;
+            }
+        }
+        return head;
+    }
+
+    /**
+     * Waits until every entry write that saw the collection live before {@code deleted} has
+     * finished: such a write may still rely on what this or another instance remembered for the
+     * {@link LiveCollections#ttl()}, then take up to {@code writeSettle} to write.
+     */
+    private void settleAfterDelete(Item deleted) {
+        Instant settled = deleted.updatedAt().plus(collections.ttl()).plus(writeSettle);
+        long wait = Duration.between(now(), settled).toMillis();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ContentionException(deleted.key(), 1);
+            }
+        }
+    }
+
     /**
      * Removes every collection of a user and all their entries. Collections are found by their
      * heads, which each collection purge removes last; passes repeat until one finds none, so a
-     * collection created while the first pass ran goes as well.
+     * collection created while the first pass ran goes as well. Each page of collections is
+     * soft-deleted before any of it is swept, so that their settling times overlap.
      */
     public Purged purgeUser(String application, String user) {
         Scope collections = Scope.collectionsOf(application, user);
@@ -267,8 +358,10 @@ public final class VersionedItems {
             found = false;
             Iterator<List<Item>> pages = repository.heads(collections, null, ItemRepository.EVERYTHING, false);
             while (pages.hasNext()) {
-                for (Item collection : pages.next()) {
-                    found = true;
+                List<Item> page = pages.next();
+                found |= !page.isEmpty();
+                page.forEach(collection -> softDeleted(collection.key()));
+                for (Item collection : page) {
                     purged = purged.plus(purgeCollection(collection.key()));
                 }
             }
@@ -302,9 +395,11 @@ public final class VersionedItems {
         Item head = repository.head(key).orElseThrow(() -> notFound(key));
         Item at = versionAt(head, then).orElseThrow(() -> notFound(key));
         if (filter == Filter.ALL) {
-            Iterator<List<Item>> versions = Pages.map(repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC),
+            FirstItem oldest = new FirstItem(repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC));
+            Iterator<List<Item>> versions = Pages.map(oldest,
                     version -> version.updatedAt().isAfter(then) ? Optional.empty() : Optional.of(version));
-            return Listing.streamed(versions.hasNext() ? versions.next() : List.of(), versions, OptionalLong.of(at.version()));
+            return Listing.streamed(versions.hasNext() ? versions.next() : List.of(), versions, OptionalLong.of(at.version()))
+                    .withHistoryTrimmed(oldest.trimmed());
         }
         boolean visible = filter == Filter.CURRENT || (at.live() && (key.kind() != Kind.ENTRY || parentLiveAt(key.scope(), then)));
         if (!visible) {
@@ -317,6 +412,8 @@ public final class VersionedItems {
      * The version of the item that was the latest at {@code then}: the head if it is no newer,
      * else the newest older version, read back from the newest down (so the cost grows with the
      * versions written since, not with the whole history); empty if the item did not exist yet.
+     * Versions are numbered without gaps, so a gap in the numbers read is versions retention
+     * removed: when the version of then may be among them, {@link TrimmedException}.
      */
     private Optional<Item> versionAt(Item head, Instant then) {
         if (!head.updatedAt().isAfter(then)) {
@@ -325,15 +422,33 @@ public final class VersionedItems {
         if (head.createdAt().isAfter(then)) {
             return Optional.empty();
         }
+        long expected = head.version();
         Iterator<List<Item>> newestFirst = repository.versionsOf(head.key(), null, ItemRepository.EVERYTHING, Order.DESC);
         while (newestFirst.hasNext()) {
             for (Item version : newestFirst.next()) {
                 if (!version.updatedAt().isAfter(then)) {
+                    if (version.version() != expected) {
+                        throw trimmedAt(head.key(), then);
+                    }
                     return Optional.of(version);
                 }
+                expected = version.version() - 1;
             }
         }
-        return Optional.empty();
+        if (expected < 1) {
+            return Optional.empty(); // every version read, none as old (times that were imported so)
+        }
+        // it existed then (createdAt), yet no version of then or before is left
+        throw trimmedAt(head.key(), then);
+    }
+
+    /** {@link #versionAt}, leaving out an item whose state then was removed by retention (lists). */
+    private Optional<Item> versionAtIfKept(Item head, Instant then) {
+        try {
+            return versionAt(head, then);
+        } catch (TrimmedException trimmed) {
+            return Optional.empty();
+        }
     }
 
     private boolean parentLiveAt(Scope entries, Instant then) {
@@ -354,16 +469,15 @@ public final class VersionedItems {
     }
 
     private Optional<Item> latestLive(ItemKey key) {
-        if (key.kind() == Kind.ENTRY) {
-            ItemWithParent read = repository.headWithParent(key);
-            boolean visible = read.parent().filter(Item::live).isPresent();
-            return read.item().filter(Item::live).filter(item -> visible);
+        Optional<Item> head = repository.head(key).filter(Item::live);
+        if (key.kind() == Kind.ENTRY && head.isPresent() && !collections.live(key.scope().parent())) {
+            return Optional.empty();
         }
-        return repository.head(key).filter(Item::live);
+        return head;
     }
 
     private Listing allVersions(ItemKey key) {
-        Iterator<List<Item>> versions = repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC);
+        FirstItem versions = new FirstItem(repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC));
         List<Item> first = versions.hasNext() ? versions.next() : List.of();
         if (first.isEmpty() && !versions.hasNext()) {
             throw notFound(key);
@@ -374,7 +488,7 @@ public final class VersionedItems {
         long latest = versions.hasNext()
                 ? repository.head(key).orElseThrow(() -> notFound(key)).version()
                 : first.get(first.size() - 1).version();
-        return Listing.streamed(first, versions, OptionalLong.of(latest));
+        return Listing.streamed(first, versions, OptionalLong.of(latest)).withHistoryTrimmed(versions.trimmed());
     }
 
     /** The items of a scope, in creation order (then version order for {@link Filter#ALL}). */
@@ -396,7 +510,7 @@ public final class VersionedItems {
         // items drop out, so the repository's pages are read until the page is full, not counted
         Iterator<List<Item>> pages = switch (filter) {
             case LATEST, CURRENT -> Pages.map(repository.heads(scope, after, ItemRepository.EVERYTHING, false),
-                    head -> versionAt(head, then).filter(at -> filter == Filter.CURRENT || at.live()));
+                    head -> versionAtIfKept(head, then).filter(at -> filter == Filter.CURRENT || at.live()));
             case ALL -> Pages.map(repository.versionsInScope(scope, after, ItemRepository.EVERYTHING),
                     version -> version.updatedAt().isAfter(then) ? Optional.empty() : Optional.of(version));
         };
@@ -441,20 +555,163 @@ public final class VersionedItems {
                 .orElse(List.of()), Optional.empty(), OptionalLong.empty());
     }
 
-    /** The versions of one item, deleted ones included. */
+    /**
+     * The versions of one item, deleted ones included. Whether retention removed its oldest versions
+     * is seen for free on the first page in ascending order (it does not start at version 1); on
+     * other pages it takes one read of version 1, and only for applications with retention.
+     */
     public Listing history(ItemKey key, Order order, PageRequest page) {
         String listing = key.scope().describe() + "|" + key.id() + "|versions|" + order;
         Position after = page.cursor() == null ? null : cursors.decode(listing, page.cursor());
-        Listing versions = listingOf(listing, repository.versionsOf(key, after, page.itemsToRead(), order), page);
+        FirstItem read = new FirstItem(repository.versionsOf(key, after, page.itemsToRead(), order));
+        Listing versions = listingOf(listing, read, page);
         if (versions.isEmpty() && after == null) {
             throw notFound(key);
         }
-        return versions;
+        boolean trimmed;
+        if (order == Order.ASC && after == null) {
+            trimmed = read.trimmed();
+        } else {
+            RetentionPolicy policy = retention.get(key.scope().application());
+            trimmed = policy != null && !policy.keepsAll() && repository.version(key, 1).isEmpty();
+        }
+        return versions.withHistoryTrimmed(trimmed);
     }
 
+    /** One version: 410 if retention removed it, 404 if the item never had it. */
     public Item version(ItemKey key, long version) {
-        return repository.version(key, version)
-                .orElseThrow(() -> new NotFoundException(key.kind().label() + " " + key.id() + " has no version " + version));
+        return repository.version(key, version).orElseThrow(() -> versionMissing(key, version));
+    }
+
+    // ---- retention ------------------------------------------------------------------------------
+
+    /**
+     * After a change is committed: marks the one version that the change pushed out of the item's
+     * retention to expire (docs/storage.md#retention). Version n+1 written at t:
+     * <ul>
+     *   <li>last N versions: version n+1-N falls out; it expires at t;
+     *   <li>D days: version n was the latest until t; it expires at t + D;
+     *   <li>both: version n+1-N falls out of the last N; it expires D days after it stopped being
+     *       the latest (when version n+2-N was written), or at t if that is past.
+     * </ul>
+     * One conditional write, on the version item only (never the head; the repository never marks a
+     * deleting version). With both rules and N of 3 or more, one read of version n+2-N for its
+     * time; for entries of an application with rules by collection name, one read of the
+     * collection for its name.
+     *
+     * <p>Best effort, once the change is durable: a failure here, or a crash before it, leaves
+     * that version unmarked, kept for good, and the change is answered all the same.
+     */
+    private void applyRetention(Item previous, Item next) {
+        RetentionPolicy policy = retention.get(next.key().scope().application());
+        if (policy == null || policy.keepsAll()) {
+            return;
+        }
+        ItemKey key = next.key();
+        try {
+            Retention rule = ruleFor(policy, key);
+            if (rule.keepsAll()) {
+                return;
+            }
+            Instant now = next.updatedAt();
+            long version;
+            Instant at;
+            if (rule.versions().isPresent()) {
+                version = next.version() - rule.versions().getAsLong();
+                if (version < 1) {
+                    return;
+                }
+                at = now;
+                if (rule.days().isPresent()) {
+                    Instant keptUntil = replacedAt(key, version, previous, next).plus(rule.keepFor());
+                    at = keptUntil.isAfter(now) ? keptUntil : now;
+                }
+            } else {
+                version = previous.version();
+                at = now.plus(rule.keepFor());
+            }
+            if (version == previous.version() && previous.deleted()) {
+                return; // deleting versions are kept; no write needed to learn it
+            }
+            repository.expire(key, version, at);
+        } catch (RuntimeException e) {
+            // no ids: logs never carry them
+            LOG.warn("retention: could not mark a superseded {} version to expire, so it is kept: {}", key.kind().label(), e.toString());
+        }
+    }
+
+    /** When {@code version} stopped being the latest: when the version after it was written. */
+    private Instant replacedAt(ItemKey key, long version, Item previous, Item next) {
+        long following = version + 1;
+        if (following == next.version()) {
+            return next.updatedAt();
+        }
+        if (following == previous.version()) {
+            return previous.updatedAt();
+        }
+        // not found (a race with a purge): now, which keeps the version longer, never shorter
+        return repository.version(key, following).map(Item::updatedAt).orElse(next.updatedAt());
+    }
+
+    /** Collections follow the application's rule; entries the rule of their collection's name. */
+    private Retention ruleFor(RetentionPolicy policy, ItemKey key) {
+        if (key.kind() == Kind.COLLECTION || policy.byCollectionName().isEmpty()) {
+            return policy.defaults();
+        }
+        String name = repository.head(key.scope().parent()).map(collection -> collection.content().name()).orElse(null);
+        return policy.forEntriesOf(name);
+    }
+
+    /** A version that cannot be read: 410 if the item had it (retention removed it), else 404. */
+    private RuntimeException versionMissing(ItemKey key, long version) {
+        Optional<Item> head = repository.head(key);
+        if (head.isPresent() && version >= 1 && version < head.get().version()) {
+            return new TrimmedException(key.kind().label() + " " + key.id() + " version " + version
+                    + " is no longer kept: it was removed by the application's retention of old versions");
+        }
+        return new NotFoundException(key.kind().label() + " " + key.id() + " has no version " + version);
+    }
+
+    private static TrimmedException trimmedAt(ItemKey key, Instant then) {
+        return new TrimmedException(key.kind().label() + " " + key.id() + " as of " + then
+                + " is no longer known: the versions of that time were removed by the application's retention of old versions");
+    }
+
+    /**
+     * A listing's pages, noting the first item read: a listing of one item's versions that starts
+     * at the oldest tells that its history was trimmed when it does not start at version 1 (or
+     * when its first page came back empty: retention's filter dropped it all).
+     */
+    private static final class FirstItem implements Iterator<List<Item>> {
+        private final Iterator<List<Item>> pages;
+        private boolean pageRead;
+        private Item first;
+
+        FirstItem(Iterator<List<Item>> pages) {
+            this.pages = pages;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return pages.hasNext();
+        }
+
+        @Override
+        public List<Item> next() {
+            if (!pages.hasNext()) {
+                throw new NoSuchElementException();
+            }
+            List<Item> page = pages.next();
+            if (first == null && !page.isEmpty()) {
+                first = page.get(0);
+            }
+            pageRead = true;
+            return page;
+        }
+
+        boolean trimmed() {
+            return pageRead && (first == null || first.version() > 1);
+        }
     }
 
     // ---- rules ----------------------------------------------------------------------------------
@@ -464,7 +721,7 @@ public final class VersionedItems {
     }
 
     private boolean parentLive(Scope scope) {
-        return repository.head(scope.parent()).filter(Item::live).isPresent();
+        return collections.live(scope.parent());
     }
 
     Optional<Item> liveHolder(Scope scope, String id) {

@@ -1,5 +1,6 @@
 package dev.dynamini.transfer;
 
+import dev.dynamini.schema.InvalidSchemaException;
 import dev.dynamini.store.CommitRejectedException;
 import dev.dynamini.store.ImportedVersions;
 import dev.dynamini.store.InvalidInputException;
@@ -79,7 +80,7 @@ public final class Import {
             lines++;
             try {
                 versions.validate(item);
-            } catch (InvalidInputException e) {
+            } catch (InvalidInputException | InvalidSchemaException e) {
                 throw bad(line, e.getMessage());
             }
             ItemKey key = item.key();

@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dynamini.config.Config;
 import dev.dynamini.config.ConfigException;
 import dev.dynamini.limits.Rate;
+import dev.dynamini.store.Retention;
+import dev.dynamini.store.RetentionPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,5 +104,64 @@ class ApiKeysTest {
         ConfigException missing = assertThrows(ConfigException.class,
                 () -> ApiKeys.load(Config.from(Map.of("API_KEYS_FILE", dir.resolve("absent.json").toString()))));
         assertTrue(missing.getMessage().startsWith("API_KEYS_FILE: "));
+    }
+
+    @Test
+    void anApplicationMayHaveRetentionWithRulesByCollectionName() {
+        ApiKeys keys = ApiKeys.parse("API_KEYS", "[{\"application\":\"a\",\"key\":\"k1-secret\",\"retention\":"
+                + "{\"versions\":10,\"days\":30,\"collections\":{\"audit\":{\"versions\":100},\"scratch\":{\"days\":1},\"keep\":{}}}},"
+                + "{\"application\":\"a\",\"key\":\"k2-secret\",\"access\":\"read\",\"retention\":"
+                + "{\"collections\":{\"keep\":{},\"scratch\":{\"days\":1.0},\"audit\":{\"versions\":100}},\"days\":30,\"versions\":10}},"
+                + "{\"application\":\"b\",\"key\":\"k3-secret\",\"retention\":{\"versions\":1}},"
+                + "{\"application\":\"c\",\"key\":\"k4-secret\",\"retention\":null},"
+                + "{\"application\":\"d\",\"key\":\"k5-secret\",\"retention\":{}}]");
+        RetentionPolicy a = keys.retention().get("a");
+        assertEquals(new Retention(OptionalLong.of(10), OptionalLong.of(30)), a.defaults());
+        assertEquals(new Retention(OptionalLong.of(100), OptionalLong.empty()), a.forEntriesOf("audit"), "a collection's rule replaces the application's whole");
+        assertEquals(new Retention(OptionalLong.empty(), OptionalLong.of(1)), a.forEntriesOf("scratch"));
+        assertEquals(Retention.KEEP_ALL, a.forEntriesOf("keep"), "{} exempts a collection");
+        assertEquals(a.defaults(), a.forEntriesOf("other"));
+        assertFalse(a.keepsAll());
+        assertEquals(new RetentionPolicy(new Retention(OptionalLong.of(1), OptionalLong.empty()), Map.of()), keys.retention().get("b"));
+        assertFalse(keys.retention().containsKey("c"), "null: no retention");
+        assertTrue(keys.retention().get("d").keepsAll(), "{}: every version kept");
+        assertEquals("keeps the last 10 versions or versions replaced less than 30 days ago; entries of collections named 'audit': "
+                + "the last 100 versions; entries of collections named 'keep': every version; entries of collections named 'scratch': "
+                + "versions replaced less than 1 day ago", a.describe());
+        assertTrue(ApiKeys.parse("API_KEYS", "[{\"application\":\"a\",\"key\":\"k1-secret\"}]").retention().isEmpty());
+    }
+
+    @Test
+    void aBadRetentionStopsStartUpNamingTheEntryNeverTheKey() {
+        for (String retention : new String[] {"10", "\"30d\"", "[]", "{\"versions\":0}", "{\"versions\":-1}", "{\"versions\":2.5}",
+                "{\"versions\":\"10\"}", "{\"versions\":1000000001}", "{\"days\":0}", "{\"days\":0.5}", "{\"days\":36501}",
+                "{\"days\":1e400}", "{\"version\":10}", "{\"versions\":10,\"hours\":5}", "{\"collections\":[]}",
+                "{\"collections\":{\"audit\":5}}", "{\"collections\":{\"audit\":{\"versions\":0}}}",
+                "{\"collections\":{\"audit\":{\"collections\":{}}}}", "{\"collections\":{\"\":{\"versions\":1}}}",
+                "{\"collections\":{\"" + "n".repeat(1001) + "\":{\"versions\":1}}}"}) {
+            String json = "[{\"application\":\"a\",\"key\":\"fine-key-1\"},{\"application\":\"b\",\"key\":\"supersecretkey1\",\"retention\":"
+                    + retention + "}]";
+            ConfigException e = assertThrows(ConfigException.class, () -> ApiKeys.parse("API_KEYS_FILE", json), retention);
+            assertTrue(e.getMessage().startsWith("API_KEYS_FILE: entry 1: ") && e.getMessage().contains("retention"), e.getMessage());
+            assertFalse(e.getMessage().contains("supersecret"), "the start-up error quoted the key: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void theKeysOfOneApplicationMustCarryTheSameRetention() {
+        for (String second : new String[] {"\"retention\":{\"versions\":11}", "\"retention\":{\"versions\":10,\"days\":1}", "\"retention\":null",
+                "\"access\":\"read\"", "\"retention\":{\"versions\":10,\"collections\":{\"audit\":{}}}"}) {
+            String json = "[{\"application\":\"a\",\"key\":\"first-key-1\",\"retention\":{\"versions\":10}},"
+                    + "{\"application\":\"b\",\"key\":\"other-key-1\"},"
+                    + "{\"application\":\"a\",\"key\":\"supersecretkey1\"," + second + "}]";
+            ConfigException e = assertThrows(ConfigException.class, () -> ApiKeys.parse("API_KEYS", json), second);
+            assertTrue(e.getMessage().startsWith("API_KEYS: entry 2: ") && e.getMessage().contains("entry 0")
+                    && e.getMessage().contains("same \"retention\""), e.getMessage());
+            assertFalse(e.getMessage().contains("supersecret"), e.getMessage());
+        }
+        // the same rules written differently agree
+        ApiKeys keys = ApiKeys.parse("API_KEYS", "[{\"application\":\"a\",\"key\":\"first-key-1\",\"retention\":{\"versions\":10,\"days\":2}},"
+                + "{\"application\":\"a\",\"key\":\"second-key-1\",\"retention\":{\"days\":2.0,\"versions\":10,\"collections\":{}}}]");
+        assertEquals(new Retention(OptionalLong.of(10), OptionalLong.of(2)), keys.retention().get("a").defaults());
     }
 }

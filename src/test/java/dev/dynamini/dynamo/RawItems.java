@@ -76,6 +76,34 @@ public record RawItems(DynamoDbClient client, String collections, String entries
         }
     }
 
+    /** The {@code expiresAt} (retention's TTL attribute, epoch seconds) of every item of the partition that has one, by sort key. */
+    public Map<String, Long> expiries(Scope scope) {
+        Map<String, Long> found = new java.util.TreeMap<>();
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table(scope.kind())).consistentRead(true)
+                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", ItemCodec.s(KeyLayout.partition(scope))));
+        while (true) {
+            QueryResponse page = client.query(query.build());
+            page.items().stream().filter(item -> item.containsKey(ItemCodec.EXPIRES_AT))
+                    .forEach(item -> found.put(item.get(KeyLayout.SK).s(), Long.parseLong(item.get(ItemCodec.EXPIRES_AT).n())));
+            if (!page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty()) {
+                return found;
+            }
+            query.exclusiveStartKey(page.lastEvaluatedKey());
+        }
+    }
+
+    /** Sets an item's {@code expiresAt}, as if its time had come (or as TTL would see it). */
+    public void setExpiresAt(Kind kind, Scope scope, String sortKey, long epochSeconds) {
+        client.updateItem(r -> r.tableName(table(kind)).key(ItemCodec.key(KeyLayout.partition(scope), sortKey))
+                .updateExpression("SET #e = :e").expressionAttributeNames(Map.of("#e", ItemCodec.EXPIRES_AT))
+                .expressionAttributeValues(Map.of(":e", ItemCodec.n(epochSeconds))));
+    }
+
+    /** The name of the TTL attribute retention uses. */
+    public static String ttlAttribute() {
+        return ItemCodec.EXPIRES_AT;
+    }
+
     public static String versionKey(ItemKey key, long version) {
         return KeyLayout.version(key.id(), version);
     }

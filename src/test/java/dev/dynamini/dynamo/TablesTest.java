@@ -1,6 +1,7 @@
 package dev.dynamini.dynamo;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,5 +55,28 @@ class TablesTest {
         StartupException e = assertThrows(StartupException.class,
                 () -> new Tables(client, new TableNames("tables-test.noindex", "tables-test.e2"), Optional.empty(), Optional.empty()).ensure());
         assertTrue(e.getMessage().contains("byApplication"), e.getMessage());
+    }
+
+    @Test
+    void timeToLiveIsTurnedOnForRetentionAndTurningItOnAgainIsNothingToDo() {
+        TableNames names = new TableNames("tables-test.ttl-c", "tables-test.ttl-e");
+        Tables tables = new Tables(client, names, Optional.empty(), Optional.empty());
+        tables.ensure();
+        tables.ensureTimeToLive();
+        assertEquals(Optional.of("expiresAt"), tables.timeToLiveAttribute("tables-test.ttl-c"));
+        assertEquals(Optional.of("expiresAt"), tables.timeToLiveAttribute("tables-test.ttl-e"));
+        assertDoesNotThrow(tables::ensureTimeToLive, "already on: a restart, or another instance");
+        assertDoesNotThrow(new Tables(client, names, Optional.empty(), Optional.empty())::ensureTimeToLive);
+    }
+
+    @Test
+    void timeToLiveOnAnotherAttributeStopsStartUp() {
+        TableNames names = new TableNames("tables-test.ttl2-c", "tables-test.ttl2-e");
+        Tables tables = new Tables(client, names, Optional.empty(), Optional.empty());
+        tables.ensure();
+        client.updateTimeToLive(r -> r.tableName("tables-test.ttl2-e").timeToLiveSpecification(t -> t.attributeName("deleteMe").enabled(true)));
+        StartupException e = assertThrows(StartupException.class, tables::ensureTimeToLive);
+        assertTrue(e.getMessage().contains("tables-test.ttl2-e") && e.getMessage().contains("TABLE_NAME_ENTRIES")
+                && e.getMessage().contains("deleteMe") && e.getMessage().contains("expiresAt"), e.getMessage());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dynamini.metrics.DynamoUsage;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
 import dev.dynamini.testing.ServerPerClass;
@@ -182,9 +183,11 @@ class CollectionApiTest extends ServerPerClass {
     }
 
     @Test
-    void createIsOneWriteRequestAndReadOneIsOneReadRequest() {
+    void createIsThreeWritesAndReadOneIsOneReadRequest() {
         create(api, "mo", "counted");
-        RequestRecordAssert.dynamoRequests(server, "POST", 1);
+        // claim the name, the version, the head; the index byApplication adds a write for each of the two last
+        DynamoUsage post = RequestRecordAssert.dynamoRequests(server, "POST", 3);
+        assertEquals(5.0, post.writeUnits(), "named create of a collection: " + post);
         String id = create(api, "mo", "counted-2");
         api.get("/api/user/mo/collection/" + id);
         RequestRecordAssert.dynamoRequests(server, "GET", 1);

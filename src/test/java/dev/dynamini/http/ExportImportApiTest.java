@@ -62,6 +62,9 @@ class ExportImportApiTest extends ServerPerClass {
                 ok(app.put(base + "/entry/" + q, "{\"name\":\"z\"}"));
                 ok(app.put(base + "/entry/" + p, "{\"name\":\"x\"}"));
                 ok(app.put(base, "{\"name\":\"renamed " + c + "\"}"));
+                // a JSON Schema for the entries from here on: kept as sent, and in force after an import
+                ok(app.put(base, "{\"schema\":{\"$comment\":\"kept ✓\",\"properties\":{\"unicode\":{\"type\":\"string\"},"
+                        + "\"n\":{\"type\":\"number\",\"multipleOf\":0.10}}}}"));
                 ok(app.put(base + "/entry/chosen-id", "{\"value\":{\"unicode\":\"日本語\"}}"));
                 if (c == 1) {
                     ok(app.delete(base));

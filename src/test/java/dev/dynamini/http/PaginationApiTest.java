@@ -153,7 +153,7 @@ class PaginationApiTest extends ServerPerClass {
         for (int i = 0; i < count; i++) {
             assertEquals(i, all.get(i).path("value").path("i").asInt());
         }
-        assertTrue(RequestRecordAssert.dynamoRequests(server, "GET", 3).readUnits() > 256, "more than one DynamoDB page was read");
+        assertTrue(RequestRecordAssert.dynamoRequests(server, "GET", 2).readUnits() > 256, "more than one DynamoDB page was read"); // the collection is known live: 2 queries
         assertEquals(count, api.get(entries + "?filter=all").json().size());
     }
 

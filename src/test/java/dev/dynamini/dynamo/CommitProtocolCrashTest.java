@@ -1,0 +1,270 @@
+package dev.dynamini.dynamo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dynamini.dynamo.CommitProtocol.Step;
+import dev.dynamini.store.ContentPatch;
+import dev.dynamini.store.Cursors;
+import dev.dynamini.store.Existence;
+import dev.dynamini.store.IdGenerator;
+import dev.dynamini.store.Item;
+import dev.dynamini.store.ItemKey;
+import dev.dynamini.store.LiveCollections;
+import dev.dynamini.store.NameTakenException;
+import dev.dynamini.store.Scope;
+import dev.dynamini.store.VersionedItems;
+import dev.dynamini.testing.Http;
+import dev.dynamini.testing.Http.Response;
+import dev.dynamini.testing.SharedDynamoLocal;
+import dev.dynamini.testing.TestServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every crash window of the commit protocol (docs/storage.md): a writer of its own is stopped after
+ * each step, as a crash would stop it (or held there, as a stalled process would), on the tables of
+ * a real server; then readers and writers go through that server over HTTP and must see either the
+ * whole change or nothing of it, and lose nothing acknowledged.
+ */
+class CommitProtocolCrashTest {
+    private static final String APP = "app-a";
+    private static TestServer server;
+    private static Http api;
+    private static Map<String, String> env;
+
+    /** What a crash looks like from inside: the writer stops where it is, nothing more is written. */
+    static final class Crash extends RuntimeException {
+        Crash(Step step) {
+            super("crashed after " + step, null, false, false);
+        }
+    }
+
+    /** A writer of its own on the server's tables, stopped (or held) once after {@code step}. */
+    private static final class Writer {
+        final VersionedItems items;
+        volatile Step crashAfter;
+        volatile CountDownLatch holdAfter;
+        volatile Step holdStep;
+        final CountDownLatch held = new CountDownLatch(1);
+
+        Writer() {
+            TableNames names = new TableNames(env.get("TABLE_NAME_COLLECTIONS"), env.get("TABLE_NAME_ENTRIES"));
+            MeteredDynamoDb dynamo = new MeteredDynamoDb(SharedDynamoLocal.client(), DynamoObserver.NONE);
+            DynamoItemRepository repository = new DynamoItemRepository(dynamo, names, true, CommitBarrier.NONE,
+                    Clock.systemUTC(), DynamoItemRepository.CLAIM_GRACE, (step, next) -> {
+                        if (step == crashAfter) {
+                            crashAfter = null;
+                            throw new Crash(step);
+                        }
+                        CountDownLatch hold = holdAfter;
+                        if (step == holdStep && hold != null) {
+                            holdAfter = null;
+                            held.countDown();
+                            try {
+                                assertTrue(hold.await(30, TimeUnit.SECONDS));
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                    });
+            items = new VersionedItems(repository, new IdGenerator(Clock.systemUTC()), Clock.systemUTC(),
+                    new Cursors("crash-test-secret-0123".getBytes()), new LiveCollections(repository, Duration.ZERO), Duration.ofSeconds(1), Map.of());
+        }
+    }
+
+    @BeforeAll
+    static void start() {
+        env = TestServer.freshTables();
+        server = TestServer.start(env);
+        api = server.appA();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static String collection(String user) {
+        Response r = api.post("/api/user/" + user + "/collection", "{\"name\":\"c-" + System.nanoTime() + "\"}");
+        assertEquals(201, r.status(), r.toString());
+        return r.json().path("meta").path("collection").asText();
+    }
+
+    private static String entries(String user, String collection) {
+        return "/api/user/" + user + "/collection/" + collection + "/entry";
+    }
+
+    private static ItemKey entryKey(String user, String collection, String id) {
+        return Scope.entriesOf(APP, user, collection).item(id);
+    }
+
+    private static List<Integer> versions(String path) {
+        Response r = api.get(path + "/versions");
+        List<Integer> versions = new ArrayList<>();
+        if (r.status() == 200) {
+            r.json().forEach(v -> versions.add(v.path("meta").path("version").asInt()));
+        }
+        return versions;
+    }
+
+    private static ContentPatch named(String name) {
+        return new ContentPatch(Optional.of(name), Optional.empty());
+    }
+
+    /** A value, as the JSON text the store keeps. */
+    private static ContentPatch valued(String json) {
+        return new ContentPatch(Optional.empty(), Optional.of(json));
+    }
+
+    private static ContentPatch both(String name, String json) {
+        return new ContentPatch(Optional.of(name), Optional.of(json));
+    }
+
+    @Test
+    void anUpdateCutAfterItsVersionIsInvisibleThenRolledForwardByTheNextWriter() {
+        String c = collection("ann");
+        Response created = api.post(entries("ann", c), "{\"name\":\"e\",\"value\":1}");
+        String id = created.json().path("meta").path("entry").asText();
+        String one = entries("ann", c) + "/" + id;
+        Writer writer = new Writer();
+        writer.crashAfter = Step.VERSION_WRITTEN;
+        assertThrows(Crash.class, () -> writer.items.put(entryKey("ann", c, id), valued("2"), OptionalLong.empty(), Existence.ANY));
+
+        // the pending version 2 shows nowhere: not as the latest, not in any history
+        assertEquals(1, api.get(one).json().get(0).path("value").asInt());
+        assertEquals(List.of(1), versions(one));
+        assertEquals(404, api.get(one + "/versions/2").status());
+        assertEquals(1, api.get(one + "?filter=all").json().size());
+        assertEquals(1, api.get(entries("ann", c) + "?filter=all").json().size());
+
+        // the next writer finishes it first, then writes its own: nothing lost, no gap
+        Response next = api.put(one, "{\"value\":3}");
+        assertEquals(200, next.status(), next.toString());
+        assertEquals(3, next.json().path("meta").path("version").asInt());
+        assertEquals(List.of(1, 2, 3), versions(one));
+        assertEquals(2, api.get(one + "/versions/2").json().path("value").asInt());
+    }
+
+    @Test
+    void aCreateCutAfterItsVersionIsNotFoundUntilSomeoneWritesTheId() {
+        String c = collection("bea");
+        Writer writer = new Writer();
+        writer.crashAfter = Step.VERSION_WRITTEN;
+        assertThrows(Crash.class, () -> writer.items.put(entryKey("bea", c, "fixed-id"), valued("\"lost\""), OptionalLong.empty(), Existence.ANY));
+        String one = entries("bea", c) + "/fixed-id";
+        assertEquals(404, api.get(one).status());
+        assertEquals(0, api.get(entries("bea", c) + "?filter=all").json().size());
+        assertEquals(404, api.get(one + "/versions").status());
+
+        Response put = api.put(one, "{\"value\":\"next\"}");
+        assertEquals(200, put.status(), "an update of the rolled-forward create: " + put);
+        assertEquals(List.of(1, 2), versions(one));
+    }
+
+    @Test
+    void aNameClaimAbandonedByACrashIsTakenOverAfterTheGrace() {
+        String c = collection("cyd");
+        Writer writer = new Writer();
+        writer.crashAfter = Step.NAME_CLAIMED;
+        assertThrows(Crash.class, () -> writer.items.create(Scope.entriesOf(APP, "cyd", c), named("wanted")));
+        assertEquals(0, api.get(entries("cyd", c) + "?name=wanted").json().size(), "a claim alone is no item");
+
+        // within the grace the claim counts as in flight: the server retries, then fences it off
+        Response taken = api.post(entries("cyd", c), "{\"name\":\"wanted\",\"value\":\"mine\"}");
+        assertEquals(201, taken.status(), taken.toString());
+        assertEquals(1, api.get(entries("cyd", c)).json().size());
+    }
+
+    @Test
+    void aStalledClaimerFencedOffCannotCompleteItsCreate() throws Exception {
+        String c = collection("dot");
+        Writer writer = new Writer();
+        CountDownLatch release = new CountDownLatch(1);
+        writer.holdStep = Step.NAME_CLAIMED;
+        writer.holdAfter = release;
+        CompletableFuture<Object> stalled = CompletableFuture.supplyAsync(() -> {
+            try {
+                return writer.items.create(Scope.entriesOf(APP, "dot", c), both("contested", "\"late\""));
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        assertTrue(writer.held.await(30, TimeUnit.SECONDS));
+        Response taken = api.post(entries("dot", c), "{\"name\":\"contested\",\"value\":\"first\"}");
+        assertEquals(201, taken.status(), "the abandoned-looking claim is fenced off and taken over: " + taken);
+
+        release.countDown();
+        Object late = stalled.get(30, TimeUnit.SECONDS);
+        assertTrue(late instanceof NameTakenException, "the stalled writer may not also have the name: " + late);
+        JsonNode live = api.get(entries("dot", c)).json();
+        assertEquals(1, live.size(), live.toString());
+        assertEquals("first", live.get(0).path("value").asText());
+    }
+
+    @Test
+    void aRenameCutAfterItsVersionHoldsItsNewNameOnceRolledForward() {
+        String c = collection("eve");
+        String id = api.post(entries("eve", c), "{\"name\":\"old\"}").json().path("meta").path("entry").asText();
+        Writer writer = new Writer();
+        writer.crashAfter = Step.VERSION_WRITTEN;
+        assertThrows(Crash.class, () -> writer.items.put(entryKey("eve", c, id), named("new"), OptionalLong.empty(), Existence.ANY));
+        assertEquals("old", api.get(entries("eve", c) + "/" + id).json().get(0).path("name").asText());
+
+        // a claimer of the pending name finishes the rename, and then the name is held
+        Response clash = api.post(entries("eve", c), "{\"name\":\"new\",\"value\":1}");
+        assertEquals(409, clash.status(), clash.toString());
+        assertEquals(id, clash.json().path("item").path("meta").path("entry").asText());
+        assertEquals("new", api.get(entries("eve", c) + "/" + id).json().get(0).path("name").asText());
+        // the old name was released lazily: it can be claimed again
+        assertEquals(201, api.post(entries("eve", c), "{\"name\":\"old\"}").status());
+    }
+
+    @Test
+    void aWriterStalledBeforeMovingTheHeadIsRolledForwardAndStillSucceeds() throws Exception {
+        String c = collection("fox");
+        String id = api.post(entries("fox", c), "{\"value\":0}").json().path("meta").path("entry").asText();
+        String one = entries("fox", c) + "/" + id;
+        Writer writer = new Writer();
+        CountDownLatch release = new CountDownLatch(1);
+        writer.holdStep = Step.VERSION_WRITTEN;
+        writer.holdAfter = release;
+        CompletableFuture<Item> stalled = CompletableFuture.supplyAsync(() ->
+                writer.items.put(entryKey("fox", c, id), valued("1"), OptionalLong.empty(), Existence.ANY).item());
+        assertTrue(writer.held.await(30, TimeUnit.SECONDS));
+        assertEquals(200, api.put(one, "{\"value\":2}").status());
+        release.countDown();
+        assertEquals(2, stalled.get(30, TimeUnit.SECONDS).version(), "its version, moved forward by the other writer");
+        assertEquals(List.of(1, 2, 3), versions(one));
+        assertEquals(2, api.get(one).json().get(0).path("value").asInt());
+    }
+
+    @Test
+    void aDeleteCutAfterItsVersionReleasesNothingUntilRolledForward() {
+        String c = collection("gil");
+        String id = api.post(entries("gil", c), "{\"name\":\"kept\"}").json().path("meta").path("entry").asText();
+        Writer writer = new Writer();
+        writer.crashAfter = Step.VERSION_WRITTEN;
+        assertThrows(Crash.class, () -> writer.items.delete(entryKey("gil", c, id), OptionalLong.empty()));
+        assertEquals(200, api.get(entries("gil", c) + "/" + id).status(), "the delete is not visible");
+        assertEquals(409, api.post(entries("gil", c), "{\"name\":\"kept\",\"value\":2}").status(), "nor is the name free");
+        // the next writer of the entry finishes the delete (and so finds it deleted); then the name is free
+        assertEquals(404, api.put(entries("gil", c) + "/" + id, "{\"value\":3}").status());
+        assertEquals(List.of(1, 2), versions(entries("gil", c) + "/" + id));
+        Response after = api.post(entries("gil", c), "{\"name\":\"kept\",\"value\":2}");
+        assertEquals(201, after.status(), after.toString());
+    }
+}
