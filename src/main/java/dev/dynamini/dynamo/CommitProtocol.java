@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
@@ -43,6 +44,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * moves the head for it ({@link #rollForward}). A claim whose version slot stays empty past
  * {@code claimGrace} is abandoned: a claimer may fence the slot off against that attempt's token
  * and take the name over.
+ *
+ * <p>A batch writes the same items for each of its changes, in one transaction instead
+ * ({@link #claimInTransaction}, {@link #versionInTransaction}): the claims it meets are judged by
+ * the same rules ({@link #replaceable}) before the transaction is sent.
  */
 final class CommitProtocol {
     /** Where a change can be cut short: the points a crash test interrupts. */
@@ -94,15 +99,15 @@ final class CommitProtocol {
 
     // ---- the version slot: the commit record ------------------------------------------------
 
+    /** A version slot may be filled when it is empty, or fenced off against other attempts than this one. */
+    private static final String SLOT_FREE = "attribute_not_exists(#pk) OR (attribute_exists(#fenced) AND NOT contains(#fenced, :token))";
+
     private void writeVersion(Item next, String token) {
-        Map<String, AttributeValue> version = new HashMap<>(ItemCodec.version(next));
-        version.put(ItemCodec.WRITER, s(token));
         try {
             dynamo.putItem(PutItemRequest.builder()
                     .tableName(tables.of(next.key().kind()))
-                    .item(version)
-                    // empty, or fenced off against other attempts than this one
-                    .conditionExpression("attribute_not_exists(#pk) OR (attribute_exists(#fenced) AND NOT contains(#fenced, :token))")
+                    .item(versionItem(next, token))
+                    .conditionExpression(SLOT_FREE)
                     .expressionAttributeNames(Map.of("#pk", KeyLayout.PK, "#fenced", ItemCodec.FENCED))
                     .expressionAttributeValues(Map.of(":token", s(token)))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
@@ -113,14 +118,28 @@ final class CommitProtocol {
                 // this very put, landed on an earlier attempt whose answer was lost (the SDK retried)
                 return;
             }
-            if (there.isEmpty() || ItemCodec.fenced(there)) {
-                // this attempt's claim was judged abandoned and fenced off: the change goes again
-                throw new CommitRejectedException(Reason.CONFLICT, null);
-            }
-            // another writer's version: finish its change if it stalled; the caller re-reads
-            rollForward(ItemCodec.decode(next.key().kind(), there));
-            throw new CommitRejectedException(Reason.ITEM_CHANGED, null);
+            throw slotTaken(next.key().kind(), there);
         }
+    }
+
+    /** The version item, carrying the token of the attempt that writes it. */
+    private static Map<String, AttributeValue> versionItem(Item next, String token) {
+        Map<String, AttributeValue> version = new HashMap<>(ItemCodec.version(next));
+        version.put(ItemCodec.WRITER, s(token));
+        return version;
+    }
+
+    /**
+     * What a version slot found filled (or fenced) by another attempt means: fenced, this attempt's
+     * claim was judged abandoned and the change goes again; another writer's version, its change is
+     * finished if it stalled (rolled forward) and the caller re-reads.
+     */
+    private CommitRejectedException slotTaken(Kind kind, Map<String, AttributeValue> there) {
+        if (there.isEmpty() || ItemCodec.fenced(there)) {
+            return new CommitRejectedException(Reason.CONFLICT, null);
+        }
+        rollForward(ItemCodec.decode(kind, there));
+        return new CommitRejectedException(Reason.ITEM_CHANGED, null);
     }
 
     /**
@@ -191,11 +210,7 @@ final class CommitProtocol {
      */
     private void claim(ItemKey key, String name, long version, String token) {
         Scope scope = key.scope();
-        Map<String, AttributeValue> register = new HashMap<>(key(KeyLayout.partition(scope), KeyLayout.name(name)));
-        register.put(ItemCodec.HOLDER, s(key.id()));
-        register.put(ItemCodec.CLAIMED_VERSION, n(version));
-        register.put(ItemCodec.CLAIM_TOKEN, s(token));
-        register.put(ItemCodec.CLAIMED_AT, n(clock.millis()));
+        Map<String, AttributeValue> register = registerItem(key, name, version, token);
         Claim replacing = null;
         for (int round = 1; round <= CLAIM_ROUNDS; round++) {
             try {
@@ -210,40 +225,74 @@ final class CommitProtocol {
                 if (token.equals(current.token())) {
                     return; // this claim, landed on an attempt whose answer was lost
                 }
-                Standing standing = current.holder().equals(key.id()) && current.version() != version
-                        ? own(current, version)
-                        : standing(scope, name, current);
-                switch (standing) {
-                    case HELD -> throw current.holder().equals(key.id())
-                            // its own head has moved on, holding the name: this change read an old head
-                            ? new CommitRejectedException(Reason.ITEM_CHANGED, null)
-                            : new CommitRejectedException(Reason.NAME_TAKEN, current.holder());
-                    case STALE -> replacing = current;
-                    case PENDING -> throw new CommitRejectedException(Reason.CONFLICT, null);
-                    case CHANGED -> replacing = null;
-                }
+                replacing = replaceable(key, name, version, current) ? current : null;
             }
         }
         throw new CommitRejectedException(Reason.CONFLICT, null);
     }
 
-    private PutItemRequest claimRequest(Kind kind, Map<String, AttributeValue> register, Claim replacing) {
-        PutItemRequest.Builder put = PutItemRequest.builder().tableName(tables.of(kind)).item(register)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
+    /**
+     * The one judgement of a claim found in the way of claiming {@code name} for version
+     * {@code version} of {@code key}, for single changes and batches alike: true if it is stale
+     * and may be replaced (on condition that the register still holds exactly it); false if this
+     * look changed it (rolled its version forward, or fenced it off), so the register must be read
+     * again. A claim that stands is thrown as the change's rejection: held by another live item
+     * ({@code NAME_TAKEN}), held by this item's own newer head ({@code ITEM_CHANGED}: the change
+     * read an old head), pending within its grace ({@code CONFLICT}: try again later).
+     */
+    private boolean replaceable(ItemKey key, String name, long version, Claim current) {
+        Standing standing = current.holder().equals(key.id()) && current.version() != version
+                ? own(current, version)
+                : standing(key.scope(), name, current);
+        return switch (standing) {
+            case HELD -> throw current.holder().equals(key.id())
+                    // its own head has moved on, holding the name: this change read an old head
+                    ? new CommitRejectedException(Reason.ITEM_CHANGED, null)
+                    : new CommitRejectedException(Reason.NAME_TAKEN, current.holder());
+            case STALE -> true;
+            case PENDING -> throw new CommitRejectedException(Reason.CONFLICT, null);
+            case CHANGED -> false;
+        };
+    }
+
+    /** The register {@code N#<name>} naming version {@code version} of {@code key} as claimed by the attempt {@code token}. */
+    private Map<String, AttributeValue> registerItem(ItemKey key, String name, long version, String token) {
+        Map<String, AttributeValue> register = new HashMap<>(key(KeyLayout.partition(key.scope()), KeyLayout.name(name)));
+        register.put(ItemCodec.HOLDER, s(key.id()));
+        register.put(ItemCodec.CLAIMED_VERSION, n(version));
+        register.put(ItemCodec.CLAIM_TOKEN, s(token));
+        register.put(ItemCodec.CLAIMED_AT, n(clock.millis()));
+        return register;
+    }
+
+    /** A condition expression with its names and values (values empty when it has none). */
+    private record Condition(String expression, Map<String, String> names, Map<String, AttributeValue> values) {
+    }
+
+    /** A claim's condition: the register is absent ({@code replacing} null), or still exactly the claim judged stale. */
+    private static Condition claimCondition(Claim replacing) {
         if (replacing == null) {
-            return put.conditionExpression("attribute_not_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", KeyLayout.PK)).build();
+            return new Condition("attribute_not_exists(#pk)", Map.of("#pk", KeyLayout.PK), Map.of());
         }
         // exactly the claim that was judged, not one made since
         Map<String, String> names = Map.of("#holder", ItemCodec.HOLDER, "#token", ItemCodec.CLAIM_TOKEN);
         if (replacing.token() == null) {
-            return put.conditionExpression("#holder = :holder AND attribute_not_exists(#token)")
-                    .expressionAttributeNames(names)
-                    .expressionAttributeValues(Map.of(":holder", s(replacing.holder()))).build();
+            return new Condition("#holder = :holder AND attribute_not_exists(#token)", names, Map.of(":holder", s(replacing.holder())));
         }
-        return put.conditionExpression("#holder = :holder AND #token = :token")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(Map.of(":holder", s(replacing.holder()), ":token", s(replacing.token()))).build();
+        return new Condition("#holder = :holder AND #token = :token", names,
+                Map.of(":holder", s(replacing.holder()), ":token", s(replacing.token())));
+    }
+
+    private PutItemRequest claimRequest(Kind kind, Map<String, AttributeValue> register, Claim replacing) {
+        Condition condition = claimCondition(replacing);
+        PutItemRequest.Builder put = PutItemRequest.builder().tableName(tables.of(kind)).item(register)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .conditionExpression(condition.expression())
+                .expressionAttributeNames(condition.names());
+        if (!condition.values().isEmpty()) {
+            put.expressionAttributeValues(condition.values());
+        }
+        return put.build();
     }
 
     /**
@@ -311,12 +360,85 @@ final class CommitProtocol {
         return token == null || (fenced != null && fenced.hasSs() && fenced.ss().contains(token));
     }
 
+    // ---- a batch: the same items, in one transaction -------------------------------------------
+
+    /**
+     * The register put that claims {@code name} for version {@code version} of {@code key} in a
+     * batch's one transaction (docs/storage.md, "A batch: one transaction"). The claim found in the
+     * register ({@code found}: the register as read, strongly consistent; empty if there is none)
+     * is judged as a single change judges it ({@link #replaceable}), and read again while looking
+     * changes it; a claim that stands throws the change's rejection. The put's condition is that
+     * the register is still as judged (absent, or exactly the stale claim): a claim made since
+     * cancels the transaction, and the batch looks again.
+     *
+     * <p>{@code passedBy}: the id of an item that an earlier change of the same transaction takes
+     * off this name (renamed or deleted; null if none). Its claim is replaced whatever it is: the
+     * transaction holds that item's head to the version it was read at and fills its next slot, so
+     * once the transaction lands that item cannot hold the name.
+     */
+    Put claimInTransaction(ItemKey key, String name, long version, String token, Map<String, AttributeValue> found, String passedBy) {
+        Map<String, AttributeValue> register = found;
+        for (int round = 1; round <= CLAIM_ROUNDS; round++) {
+            if (register.isEmpty()) {
+                return transactionClaim(key, name, version, token, null);
+            }
+            Claim current = Claim.of(register);
+            if (current.holder().equals(passedBy) || replaceable(key, name, version, current)) {
+                return transactionClaim(key, name, version, token, current);
+            }
+            register = readRegister(key.scope(), name);
+        }
+        throw new CommitRejectedException(Reason.CONFLICT, null);
+    }
+
+    private Put transactionClaim(ItemKey key, String name, long version, String token, Claim replacing) {
+        Condition condition = claimCondition(replacing);
+        Put.Builder put = Put.builder().tableName(tables.of(key.kind())).item(registerItem(key, name, version, token))
+                .conditionExpression(condition.expression())
+                .expressionAttributeNames(condition.names());
+        if (!condition.values().isEmpty()) {
+            put.expressionAttributeValues(condition.values());
+        }
+        return put.build();
+    }
+
+    /**
+     * The version item of a batch's change, for its one transaction: as a single change writes it
+     * (step 2), with the attempt's token and on condition that the slot is free; a failed condition
+     * returns what fills the slot, for {@link #slotTakenInTransaction}.
+     */
+    Put versionInTransaction(Item next, String token) {
+        return Put.builder().tableName(tables.of(next.key().kind())).item(versionItem(next, token))
+                .conditionExpression(SLOT_FREE)
+                .expressionAttributeNames(Map.of("#pk", KeyLayout.PK, "#fenced", ItemCodec.FENCED))
+                .expressionAttributeValues(Map.of(":token", s(token)))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    /**
+     * A batch's transaction was cancelled on a version slot that another writer had filled: as a
+     * single change's step 2, that writer's change is finished if it stalled (else the batch would
+     * read the same head and fail on the same slot again), and the batch re-reads.
+     */
+    CommitRejectedException slotTakenInTransaction(Kind kind, Map<String, AttributeValue> there) {
+        return slotTaken(kind, there);
+    }
+
     // ---- reads of the protocol: always strongly consistent --------------------------------------
 
     private Optional<Item> readHead(ItemKey key) {
         Map<String, AttributeValue> found = dynamo.getItem(GetItemRequest.builder()
                 .tableName(tables.of(key.kind())).key(headKey(key)).consistentRead(true).build()).item();
         return found == null || found.isEmpty() ? Optional.empty() : Optional.of(ItemCodec.decode(key.kind(), found));
+    }
+
+    private Map<String, AttributeValue> readRegister(Scope scope, String name) {
+        Map<String, AttributeValue> found = dynamo.getItem(GetItemRequest.builder()
+                .tableName(tables.of(scope.kind()))
+                .key(key(KeyLayout.partition(scope), KeyLayout.name(name)))
+                .consistentRead(true).build()).item();
+        return found == null ? Map.of() : found;
     }
 
     private Map<String, AttributeValue> readVersionSlot(ItemKey key, long version) {
@@ -336,8 +458,8 @@ final class CommitProtocol {
         return v == null ? null : v.s();
     }
 
-    /** 96 random bits, URL-safe: unique per attempt, short enough to cost nothing in item size. */
-    private static String newToken() {
+    /** 96 random bits, URL-safe: unique per attempt (a batch's one transaction is one attempt), short enough to cost nothing in item size. */
+    static String newToken() {
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -163,30 +164,44 @@ public final class DynamoItemRepository implements ItemRepository {
 
     @Override
     public Map<ItemKey, Item> headsOf(Collection<ItemKey> keys) {
-        // by table and key, each once; BatchGetItem takes 100 keys a request
-        Map<String, ItemKey> wanted = new LinkedHashMap<>();
-        for (ItemKey key : keys) {
-            wanted.putIfAbsent(tables.of(key.kind()) + "\n" + KeyLayout.partition(key.scope()) + "\n" + KeyLayout.head(key.id()), key);
-        }
-        List<ItemKey> all = new ArrayList<>(wanted.values());
+        Map<ItemKey, Stored> wanted = new LinkedHashMap<>();
+        keys.forEach(key -> wanted.put(key, new Stored(tables.of(key.kind()), KeyLayout.partition(key.scope()), KeyLayout.head(key.id()))));
+        Map<Stored, Map<String, AttributeValue>> read = getAll(wanted.values(), consistentRead);
         Map<ItemKey, Item> found = new HashMap<>();
+        wanted.forEach((key, stored) -> {
+            Map<String, AttributeValue> item = read.get(stored);
+            if (item != null) {
+                found.put(key, ItemCodec.decode(key.kind(), item));
+            }
+        });
+        return found;
+    }
+
+    /** Where an item is stored: its table and key. */
+    private record Stored(String table, String partition, String sortKey) {
+        static Stored of(String table, Map<String, AttributeValue> item) {
+            return new Stored(table, item.get(KeyLayout.PK).s(), item.get(KeyLayout.SK).s());
+        }
+    }
+
+    /**
+     * Items of either table, each asked for once, 100 keys a BatchGetItem (one request for a
+     * batch's heads or registers); those found, by where they are.
+     */
+    private Map<Stored, Map<String, AttributeValue>> getAll(Collection<Stored> keys, boolean consistent) {
+        List<Stored> all = new ArrayList<>(new LinkedHashSet<>(keys));
+        Map<Stored, Map<String, AttributeValue>> found = new HashMap<>();
         for (int from = 0; from < all.size(); from += BATCH_GET_KEYS) {
             Map<String, List<Map<String, AttributeValue>>> byTable = new HashMap<>();
-            for (ItemKey key : all.subList(from, Math.min(all.size(), from + BATCH_GET_KEYS))) {
-                byTable.computeIfAbsent(tables.of(key.kind()), t -> new ArrayList<>())
-                        .add(key(KeyLayout.partition(key.scope()), KeyLayout.head(key.id())));
+            for (Stored key : all.subList(from, Math.min(all.size(), from + BATCH_GET_KEYS))) {
+                byTable.computeIfAbsent(key.table(), t -> new ArrayList<>()).add(key(key.partition(), key.sortKey()));
             }
             Map<String, KeysAndAttributes> request = new HashMap<>();
-            byTable.forEach((table, tableKeys) -> request.put(table, KeysAndAttributes.builder().keys(tableKeys).consistentRead(consistentRead).build()));
+            byTable.forEach((table, tableKeys) -> request.put(table, KeysAndAttributes.builder().keys(tableKeys).consistentRead(consistent).build()));
             // DynamoDB may leave keys unprocessed under load (or past 16 MB of answer); ask again for those
             while (!request.isEmpty()) {
                 BatchGetItemResponse response = dynamo.batchGetItem(BatchGetItemRequest.builder().requestItems(request).build());
-                response.responses().forEach((table, items) -> {
-                    for (Map<String, AttributeValue> item : items) {
-                        ItemKey key = wanted.get(table + "\n" + item.get(KeyLayout.PK).s() + "\n" + item.get(KeyLayout.SK).s());
-                        found.put(key, ItemCodec.decode(key.kind(), item));
-                    }
-                });
+                response.responses().forEach((table, items) -> items.forEach(item -> found.put(Stored.of(table, item), item)));
                 request.clear();
                 if (response.hasUnprocessedKeys()) {
                     request.putAll(response.unprocessedKeys());
@@ -422,17 +437,96 @@ public final class DynamoItemRepository implements ItemRepository {
     // ---- batches: one transaction ------------------------------------------------------------
 
     /**
-     * The transaction items of one change: the head (on condition of the version it was computed
-     * from), the version item, the name released and the name claimed, and for an entry the check
-     * that its collection is live (once per collection in a transaction).
+     * All the changes in one TransactWriteItems (docs/storage.md, "A batch: one transaction"):
+     * each change's items as {@link CommitProtocol} writes a single change's (its name claim, its
+     * version item, its head), with no pending state between them, and a check that each
+     * collection whose entries change is live. The registers of the names claimed are read first
+     * (one BatchGetItem) and judged by {@link CommitProtocol#claimInTransaction}; names given up
+     * are released lazily, as by single changes: no register is deleted. A rejection names the
+     * change (its index in the list) whose judgement or condition failed.
      */
-    private void writesOf(Change change, Transaction transaction) {
+    @Override
+    public void commitAll(List<Change> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        int items = transactionItems(changes);
+        if (items > MAX_TRANSACTION_ITEMS) {
+            throw new InvalidInputException("the batch needs " + items + " DynamoDB transaction items, more than the "
+                    + MAX_TRANSACTION_ITEMS + " of one transaction (a change writes 2 or 3: its head, its version and the register of a"
+                    + " name it claims; each collection whose entries change is checked once; an implicit collection adds 3):"
+                    + " send it as smaller batches");
+        }
+        String token = CommitProtocol.newToken();
+        Map<Stored, Map<String, AttributeValue>> registers = getAll(changes.stream()
+                .filter(change -> change.claimName() != null).map(this::claimedRegister).toList(), true);
+        Transaction transaction = new Transaction();
+        // name -> the item an earlier change takes off it
+        Map<Stored, String> passed = new HashMap<>();
+        for (int i = 0; i < changes.size(); i++) {
+            Change change = changes.get(i);
+            transaction.change = i;
+            try {
+                writesOf(change, token, registers, passed, transaction);
+            } catch (CommitRejectedException judged) {
+                throw new CommitAllRejectedException(i, judged);
+            }
+            if (change.releaseName() != null) {
+                Stored released = register(change.next().key(), change.releaseName());
+                passed.put(released, change.next().key().id());
+            }
+        }
+        try {
+            transact(transaction);
+        } catch (TransactionCanceledException cancelled) {
+            Rejection rejection = rejection(cancelled, transaction.reasons);
+            rollForwardStalled(cancelled, transaction);
+            throw new CommitAllRejectedException(transaction.changeAt.get(rejection.position()), rejection.exception());
+        }
+        // one read suffices: embedded, every table's COMMIT goes through the same queue
+        awaitDurable(changes.get(changes.size() - 1));
+    }
+
+    /** How many items the transaction of these changes holds: 2 or 3 a change, and one check per collection. */
+    private static int transactionItems(List<Change> changes) {
+        Set<ItemKey> checked = new HashSet<>();
+        int items = 0;
+        for (Change change : changes) {
+            items += 2 + (change.claimName() != null ? 1 : 0);
+            if (change.liveParent() != null && checked.add(change.liveParent())) {
+                items++;
+            }
+        }
+        return items;
+    }
+
+    private Stored claimedRegister(Change change) {
+        return register(change.next().key(), change.claimName());
+    }
+
+    private Stored register(ItemKey key, String name) {
+        return new Stored(tables.of(key.kind()), KeyLayout.partition(key.scope()), KeyLayout.name(name));
+    }
+
+    /**
+     * The transaction items of one change: the name claimed (judged against the register read),
+     * the version item and the head (on condition of the version it was computed from), and for an
+     * entry the check that its collection is live (once per collection in a transaction).
+     */
+    private void writesOf(Change change, String token, Map<Stored, Map<String, AttributeValue>> registers, Map<Stored, String> passed,
+            Transaction transaction) {
         Item next = change.next();
         Kind kind = next.key().kind();
-        String table = tables.of(kind);
-        String partition = KeyLayout.partition(next.key().scope());
+        if (change.claimName() != null) {
+            Stored register = claimedRegister(change);
+            // a register changed between the judgement and the transaction: look again
+            transaction.add(TransactWriteItem.builder().put(protocol.claimInTransaction(next.key(), change.claimName(), next.version(), token,
+                    registers.getOrDefault(register, Map.of()), passed.get(register))).build(), Reason.CONFLICT);
+        }
 
-        Put.Builder head = Put.builder().tableName(table).item(ItemCodec.head(next));
+        transaction.addVersion(TransactWriteItem.builder().put(protocol.versionInTransaction(next, token)).build(), kind);
+
+        Put.Builder head = Put.builder().tableName(tables.of(kind)).item(ItemCodec.head(next));
         if (change.previous() == null) {
             head.conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", KeyLayout.PK));
         } else {
@@ -442,22 +536,6 @@ public final class DynamoItemRepository implements ItemRepository {
         }
         transaction.add(TransactWriteItem.builder().put(head.build()).build(), Reason.ITEM_CHANGED);
 
-        transaction.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(ItemCodec.version(next))
-                .conditionExpression("attribute_not_exists(#pk)")
-                .expressionAttributeNames(Map.of("#pk", KeyLayout.PK))).build(), Reason.ITEM_CHANGED);
-
-        if (change.releaseName() != null) {
-            transaction.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
-                    .key(key(partition, KeyLayout.name(change.releaseName()))).build()).build(), Reason.ITEM_CHANGED);
-        }
-        if (change.claimName() != null) {
-            Map<String, AttributeValue> register = new HashMap<>(key(partition, KeyLayout.name(change.claimName())));
-            register.put(ItemCodec.HOLDER, s(next.key().id()));
-            transaction.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(register)
-                    .conditionExpression("attribute_not_exists(#pk)")
-                    .expressionAttributeNames(Map.of("#pk", KeyLayout.PK))
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build(), Reason.NAME_TAKEN);
-        }
         if (change.liveParent() != null && transaction.checkedParents.add(change.liveParent())) {
             ItemKey parent = change.liveParent();
             transaction.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
@@ -469,33 +547,19 @@ public final class DynamoItemRepository implements ItemRepository {
         }
     }
 
-    /**
-     * All the changes in one TransactWriteItems, each change's items built by {@link #writesOf};
-     * a rejection names the change (its index in the list) whose item's condition failed.
-     */
-    @Override
-    public void commitAll(List<Change> changes) {
-        if (changes.isEmpty()) {
+    /** Version slots that another writer filled: its change is finished if it stalled, so the batch's next look does not meet the same slot. */
+    private void rollForwardStalled(TransactionCanceledException cancelled, Transaction transaction) {
+        if (!cancelled.hasCancellationReasons()) {
             return;
         }
-        Transaction transaction = new Transaction();
-        for (int i = 0; i < changes.size(); i++) {
-            transaction.change = i;
-            writesOf(changes.get(i), transaction);
+        List<CancellationReason> reasons = cancelled.cancellationReasons();
+        for (int i = 0; i < reasons.size() && i < transaction.writes.size(); i++) {
+            Kind slot = transaction.versionKinds.get(i);
+            Map<String, AttributeValue> there = reasons.get(i).item();
+            if (slot != null && "ConditionalCheckFailed".equals(reasons.get(i).code()) && there != null && !there.isEmpty()) {
+                protocol.slotTakenInTransaction(slot, there);
+            }
         }
-        if (transaction.writes.size() > MAX_TRANSACTION_ITEMS) {
-            throw new InvalidInputException("the batch needs " + transaction.writes.size() + " DynamoDB transaction items, more than the "
-                    + MAX_TRANSACTION_ITEMS + " of one transaction (a change writes 2 to 4: its head, a version and name registers;"
-                    + " each collection whose entries change is checked once; an implicit collection adds 3): send it as smaller batches");
-        }
-        try {
-            transact(transaction);
-        } catch (TransactionCanceledException cancelled) {
-            Rejection rejection = rejection(cancelled, transaction.reasons);
-            throw new CommitAllRejectedException(transaction.changeAt.get(rejection.position()), rejection.exception());
-        }
-        // one read suffices: embedded, every table's COMMIT goes through the same queue
-        awaitDurable(changes.get(changes.size() - 1));
     }
 
     private void transact(Transaction transaction) {
@@ -508,7 +572,7 @@ public final class DynamoItemRepository implements ItemRepository {
                 .build());
     }
 
-    /** Only now may the change be answered: a 2xx means durable. */
+    /** Only now may the batch be answered: a 2xx means durable. */
     private void awaitDurable(Change change) {
         ItemKey key = change.next().key();
         commitBarrier.awaitDurable(tables.of(key.kind()), key(KeyLayout.partition(key.scope()), KeyLayout.head(key.id())), change.next().version());
@@ -519,6 +583,8 @@ public final class DynamoItemRepository implements ItemRepository {
         final List<TransactWriteItem> writes = new ArrayList<>();
         final List<Reason> reasons = new ArrayList<>();
         final List<Integer> changeAt = new ArrayList<>();
+        /** By position: the kind of the version item there, null for other items. */
+        final List<Kind> versionKinds = new ArrayList<>();
         /** Collections already checked live in this transaction: DynamoDB refuses two operations on one item. */
         final Set<ItemKey> checkedParents = new HashSet<>();
         /** The change whose items are being added. */
@@ -528,6 +594,12 @@ public final class DynamoItemRepository implements ItemRepository {
             writes.add(write);
             reasons.add(reason);
             changeAt.add(change);
+            versionKinds.add(null);
+        }
+
+        void addVersion(TransactWriteItem write, Kind kind) {
+            add(write, Reason.ITEM_CHANGED);
+            versionKinds.set(versionKinds.size() - 1, kind);
         }
     }
 
@@ -717,9 +789,9 @@ public final class DynamoItemRepository implements ItemRepository {
 
     /**
      * Which condition failed decides the answer: a missing parent wins (404), then a changed head
-     * (re-read), then a taken name (409); among equals, the first item. A conflict with a
-     * concurrent transaction is retried; anything else (throttling) is not a rejection and goes up
-     * as it came.
+     * or a filled version slot (re-read), then a taken name (409), then a register changed since
+     * it was judged (look again); among equals, the first item. A conflict with a concurrent
+     * transaction is retried; anything else (throttling) is not a rejection and goes up as it came.
      */
     private static Rejection rejection(TransactionCanceledException cancelled, List<Reason> reasonAt) {
         List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();

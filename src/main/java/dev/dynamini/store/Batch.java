@@ -1,5 +1,6 @@
 package dev.dynamini.store;
 
+import dev.dynamini.schema.InvalidSchemaException;
 import dev.dynamini.store.CommitRejectedException.Reason;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,13 +26,19 @@ import java.util.Set;
  * nothing.
  *
  * <p>What one transaction cannot do is refused before anything is written: two changes of one
- * item (400), a name released by one change and claimed by another (400), the same name claimed
- * twice (409).
+ * item (400), the same name claimed twice (409). A name one change gives up (a rename, a delete)
+ * may be claimed by a later change of the batch, as one after the other would: names are released
+ * lazily, and the transaction holds the first item to the version that gives the name up.
  *
- * <p>A failed condition of the transaction names its change. A changed head, a conflict, or a
- * collection deleted or a name freed meanwhile is a race: the batch is read and computed again
- * (bounded as {@link VersionedItems}' retries), and an If-Match that no longer matches then
- * answers 412. A name held by another live item is 409.
+ * <p>An entry change's content (not a delete's) must match its collection's JSON Schema: that of
+ * the collection as an earlier change of the batch left it, else as read (400 schema_violation).
+ *
+ * <p>A failed judgement of a name register or condition of the transaction names its change. A
+ * changed head, a conflict, a pending claim, or a collection deleted or a name freed meanwhile is
+ * a race: the batch is read and computed again (bounded as {@link VersionedItems}' retries), and an
+ * If-Match that no longer matches then answers 412. A name held by another live item is 409. Once
+ * committed, each change is followed up as a single one is ({@link VersionedItems#batchCommitted}:
+ * retention, the collections remembered).
  */
 final class Batch {
     private final VersionedItems items;
@@ -84,12 +91,12 @@ final class Batch {
             if (plan.writes.isEmpty()) {
                 return plan.results();
             }
-            int blamed;
             try {
                 repository.commitAll(plan.writes);
+                items.batchCommitted(plan.writes);
                 return plan.results();
             } catch (CommitAllRejectedException rejected) {
-                blamed = plan.owners.get(rejected.index());
+                int blamed = plan.owners.get(rejected.index());
                 CommitRejectedException why = rejected.rejection();
                 if (why.reason() == Reason.NAME_TAKEN) {
                     Change clash = plan.writes.get(rejected.index());
@@ -106,13 +113,13 @@ final class Batch {
                     }
                     // the holder let go of the name since: try again
                 }
-                // otherwise a race (a changed head, a concurrent transaction, a collection deleted
-                // meanwhile): read again; an If-Match or a deleted collection then answers
-            }
-            try {
-                VersionedItems.pauseAfter(attempt, keys[blamed]);
-            } catch (ContentionException e) {
-                throw new BatchRejectedException(blamed, e);
+                // otherwise a race (a changed head, a concurrent transaction, a pending claim, a
+                // collection deleted meanwhile): read again; an If-Match or a deleted collection then answers
+                try {
+                    VersionedItems.pauseAfter(attempt, keys[blamed]);
+                } catch (ContentionException e) {
+                    throw new BatchRejectedException(blamed, e);
+                }
             }
         }
     }
@@ -139,7 +146,8 @@ final class Batch {
             }
             try {
                 planChange(i, plan, now);
-            } catch (InvalidInputException | NotFoundException | VersionMismatchException | NameTakenException refused) {
+            } catch (InvalidInputException | InvalidSchemaException | SchemaViolationException | NotFoundException | TrimmedException
+                    | VersionMismatchException | NameTakenException refused) {
                 throw new BatchRejectedException(i, refused);
             }
         }
@@ -152,7 +160,7 @@ final class Batch {
         BatchChange change = changes.get(i);
         ItemKey key = keys[i];
         if (change instanceof BatchChange.Create create) {
-            Content content = ChangeRules.created(key.kind(), create.body(), EntrySchemas.Check.NONE);
+            Content content = ChangeRules.created(key.kind(), create.body(), schemaCheck(key, plan));
             Item equal = plan.liveNamed(key.scope(), content.name());
             if (equal != null && equal.content().sameAs(content)) {
                 plan.results[i] = new Created(equal, false); // written by an earlier change of this batch
@@ -173,7 +181,7 @@ final class Batch {
                 if (put.ifMatch().isPresent() || put.existence() == Existence.MUST_EXIST) {
                     throw new NotFoundException(key.kind().label() + " " + key.id() + " not found, so If-Match cannot match");
                 }
-                Item first = Item.first(key, ChangeRules.createdByPut(key, put.patch(), EntrySchemas.Check.NONE), now);
+                Item first = Item.first(key, ChangeRules.createdByPut(key, put.patch(), schemaCheck(key, plan)), now);
                 ItemKey parent = liveParent(i, plan, true, now);
                 plan.write(i, new Change(null, first, null, first.content().name(), parent), true);
                 return;
@@ -182,7 +190,7 @@ final class Batch {
                 throw new VersionMismatchException("If-None-Match: * but " + key.kind().label() + " " + key.id() + " exists", current);
             }
             ChangeRules.requireMatch(put.ifMatch(), current);
-            plan.update(i, current, ChangeRules.put(current, put.patch(), EntrySchemas.Check.NONE, now), liveParent(i, plan, false, now));
+            plan.update(i, current, ChangeRules.put(current, put.patch(), schemaCheck(key, plan), now), liveParent(i, plan, false, now));
             return;
         }
         if (current == null) {
@@ -194,9 +202,18 @@ final class Batch {
         } else {
             BatchChange.Restore restore = (BatchChange.Restore) change;
             ChangeRules.requireMatch(restore.ifMatch(), current);
-            Item next = ChangeRules.restore(current, Optional.ofNullable(restoreSources.get(i)), EntrySchemas.Check.NONE, now);
+            Item next = ChangeRules.restore(current, Optional.ofNullable(restoreSources.get(i)), schemaCheck(key, plan), now);
             plan.update(i, current, next, liveParent(i, plan, false, now));
         }
+    }
+
+    /**
+     * What an entry's new content must match: the JSON Schema of its collection as the changes
+     * before left it, or as read (none for a collection, a collection without schema, or one that
+     * does not exist yet).
+     */
+    private EntrySchemas.Check schemaCheck(ItemKey key, Plan plan) {
+        return key.kind() == Kind.ENTRY ? items.schemaCheckOf(Optional.ofNullable(plan.state(key.scope().parent()))) : EntrySchemas.Check.NONE;
     }
 
     /**
@@ -244,7 +261,6 @@ final class Batch {
         private final Map<ItemKey, Item> written = new HashMap<>();
         private final Map<Name, Integer> claimedBy = new HashMap<>();
         private final Map<Name, Item> claimers = new HashMap<>();
-        private final Map<Name, Integer> releasedBy = new HashMap<>();
 
         Plan(int size, Map<ItemKey, Item> read) {
             this.read = read;
@@ -276,9 +292,6 @@ final class Batch {
                 }
                 claimers.put(name, change.next());
             }
-            if (change.releaseName() != null) {
-                releasedBy.put(new Name(scope, change.releaseName()), owner);
-            }
             writes.add(change);
             owners.add(owner);
             written.put(change.next().key(), change.next());
@@ -288,25 +301,11 @@ final class Batch {
         }
 
         /**
-         * Refuses a name passed from one item to another (a transaction writes its register once),
-         * and drops the live-collection check of entries whose collection the batch writes itself:
+         * Drops the live-collection check of entries whose collection the batch writes itself:
          * that write's condition on the version read already holds it to the state the entries
          * were checked against (and a transaction may touch an item once).
          */
         void finish() {
-            int refused = Integer.MAX_VALUE;
-            String message = null;
-            for (Map.Entry<Name, Integer> claim : claimedBy.entrySet()) {
-                Integer releaser = releasedBy.get(claim.getKey());
-                if (releaser != null && Math.max(releaser, claim.getValue()) < refused) {
-                    refused = Math.max(releaser, claim.getValue());
-                    message = "change " + releaser + " releases the name '" + claim.getKey().name() + "' and change " + claim.getValue()
-                            + " claims it: a name cannot pass from one item to another within one batch; send them in two batches";
-                }
-            }
-            if (message != null) {
-                throw new BatchRejectedException(refused, new InvalidInputException(message));
-            }
             for (int p = 0; p < writes.size(); p++) {
                 Change change = writes.get(p);
                 if (change.liveParent() != null && written.containsKey(change.liveParent())) {

@@ -1,9 +1,10 @@
 package dev.dynamini.store;
 
 /**
- * A condition of {@link ItemRepository#commitAll} failed, so nothing of any of its changes was
- * written: {@link #index()} is the position, in the list committed, of the change whose condition
- * failed (when several failed, the one whose reason ranks highest, then the first), and
+ * {@link ItemRepository#commitAll} was refused, so nothing of any of its changes was written:
+ * {@link #index()} is the position, in the list committed, of the change refused (by the judgement
+ * of a name register it claims, made before the transaction; or by a condition of the transaction,
+ * when several failed the one whose reason ranks highest, then the first), and
  * {@link #rejection()} says why, as {@link ItemRepository#commit} would have.
  */
 public final class CommitAllRejectedException extends RuntimeException {

@@ -65,11 +65,13 @@ public interface ItemRepository {
     Map<ItemKey, Item> headsOf(Collection<ItemKey> keys);
 
     /**
-     * Writes all the changes atomically (one transaction: each change's writes as {@link #commit}
-     * makes them, a collection's live check once however many of its entries change), or nothing
-     * and throws {@link CommitAllRejectedException} naming the change whose condition failed. No two
-     * changes may write the same item or name. {@link InvalidInputException} if the transaction
-     * would be larger than the store allows.
+     * Writes all the changes atomically, in order (one transaction: each change's items as
+     * {@link #commit} writes them, with the name registers it claims judged first, and a check
+     * that each collection whose entries change is live, once however many of its entries do), or
+     * nothing and throws {@link CommitAllRejectedException} naming the change whose judgement or
+     * condition failed. Names given up are released lazily, so a later change may claim a name an
+     * earlier one gave up; no two changes may write the same item or claim the same name.
+     * {@link InvalidInputException} if the transaction would be larger than the store allows.
      */
     void commitAll(List<Change> changes);
 

@@ -255,7 +255,16 @@ public final class VersionedItems {
      * schema changed meanwhile is not seen by that write (docs/storage.md).
      */
     private EntrySchemas.Check schemaCheckFor(Scope scope) {
-        return scope.kind() == Kind.ENTRY ? schemas.checkFor(collections.head(scope.parent())) : EntrySchemas.Check.NONE;
+        return scope.kind() == Kind.ENTRY ? schemaCheckOf(collections.head(scope.parent())) : EntrySchemas.Check.NONE;
+    }
+
+    /**
+     * The check of entry writes into the collection whose head is {@code collection} (a batch
+     * passes the head as its earlier changes left it, or as it read it), with the compiled schemas
+     * cached as for single writes.
+     */
+    EntrySchemas.Check schemaCheckOf(Optional<Item> collection) {
+        return schemas.checkFor(collection);
     }
 
     // ---- erasure ------------------------------------------------------------------------------
@@ -379,6 +388,25 @@ public final class VersionedItems {
      */
     public List<Created> batch(List<BatchChange> changes) {
         return new Batch(this, repository, ids, clock, changes).apply();
+    }
+
+    /**
+     * After a batch's transaction: what {@link #commit} and {@link #change} do after a single
+     * change, for each of its changes. The collections it wrote are remembered as written, and each
+     * change of an item that had a version before marks the version it pushed out of retention
+     * (best effort, as after a single change).
+     */
+    void batchCommitted(List<Change> written) {
+        for (Change change : written) {
+            if (change.next().key().kind() == Kind.COLLECTION) {
+                collections.saw(change.next());
+            }
+        }
+        for (Change change : written) {
+            if (change.previous() != null) {
+                applyRetention(change.previous(), change.next());
+            }
+        }
     }
 
     // ---- reads ----------------------------------------------------------------------------------

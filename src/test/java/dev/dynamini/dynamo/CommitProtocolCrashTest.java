@@ -267,4 +267,72 @@ class CommitProtocolCrashTest {
         Response after = api.post(entries("gil", c), "{\"name\":\"kept\",\"value\":2}");
         assertEquals(201, after.status(), after.toString());
     }
+
+    // ---- batches: one transaction, meeting what single changes leave -----------------------------
+
+    private static Response batch(String user, String collection, String entry, String op, String body) {
+        return api.post("/api/batch", "{\"changes\":[{\"op\":\"" + op + "\",\"user\":\"" + user + "\",\"collection\":\"" + collection + "\""
+                + (entry == null ? "" : ",\"entry\":\"" + entry + "\"") + (body == null ? "" : ",\"body\":" + body) + "}]}");
+    }
+
+    private static Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> stored(Scope scope, String sortKey) {
+        return SharedDynamoLocal.client().getItem(r -> r.tableName(env.get("TABLE_NAME_ENTRIES"))
+                .key(ItemCodec.key(KeyLayout.partition(scope), sortKey)).consistentRead(true)).item();
+    }
+
+    @Test
+    void aBatchMeetingAPendingVersionRollsItForwardAndWritesAfterIt() {
+        String c = collection("hal");
+        String id = api.post(entries("hal", c), "{\"value\":0}").json().path("meta").path("entry").asText();
+        String one = entries("hal", c) + "/" + id;
+        Writer writer = new Writer();
+        writer.crashAfter = Step.VERSION_WRITTEN;
+        assertThrows(Crash.class, () -> writer.items.put(entryKey("hal", c, id), valued("1"), OptionalLong.empty(), Existence.ANY));
+
+        Response r = batch("hal", c, id, "put", "{\"value\":2}");
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(3, r.json().path("results").get(0).path("item").path("meta").path("version").asInt(), "after the pending version, finished first");
+        assertEquals(List.of(1, 2, 3), versions(one));
+        assertEquals(1, api.get(one + "/versions/2").json().path("value").asInt());
+    }
+
+    @Test
+    void aBatchMeetingAnAbandonedClaimTakesTheNameOverAfterTheGrace() {
+        String c = collection("ida");
+        Writer writer = new Writer();
+        writer.crashAfter = Step.NAME_CLAIMED;
+        assertThrows(Crash.class, () -> writer.items.create(Scope.entriesOf(APP, "ida", c), named("wanted")));
+
+        // within the grace the claim counts as in flight: the batch goes again, then fences it off
+        Response r = batch("ida", c, null, "create", "{\"name\":\"wanted\",\"value\":\"mine\"}");
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(201, r.json().path("results").get(0).path("status").asInt());
+        JsonNode live = api.get(entries("ida", c) + "?name=wanted").json();
+        assertEquals(1, live.size(), live.toString());
+        assertEquals("mine", live.get(0).path("value").asText());
+    }
+
+    @Test
+    void aBatchClaimsAsASingleChangeDoesAndReleasesLazily() {
+        String c = collection("jan");
+        Scope scope = Scope.entriesOf(APP, "jan", c);
+        Response created = batch("jan", c, null, "create", "{\"name\":\"first\",\"value\":1}");
+        assertEquals(200, created.status(), created.toString());
+        String id = created.json().path("results").get(0).path("item").path("meta").path("entry").asText();
+
+        var register = stored(scope, KeyLayout.name("first"));
+        assertEquals(id, register.get(ItemCodec.HOLDER).s());
+        assertEquals("1", register.get(ItemCodec.CLAIMED_VERSION).n());
+        assertTrue(register.containsKey(ItemCodec.CLAIMED_AT), register.toString());
+        String token = register.get(ItemCodec.CLAIM_TOKEN).s();
+        assertEquals(token, stored(scope, KeyLayout.version(id, 1)).get(ItemCodec.WRITER).s(), "the version carries its attempt's token");
+
+        Response renamed = batch("jan", c, id, "put", "{\"name\":\"second\"}");
+        assertEquals(200, renamed.status(), renamed.toString());
+        assertEquals(id, stored(scope, KeyLayout.name("first")).get(ItemCodec.HOLDER).s(), "the old register is left, naming the item");
+        assertEquals("2", stored(scope, KeyLayout.name("second")).get(ItemCodec.CLAIMED_VERSION).n());
+        // stale now: a single create takes it over
+        assertEquals(201, api.post(entries("jan", c), "{\"name\":\"first\"}").status());
+        assertEquals(409, api.post(entries("jan", c), "{\"name\":\"second\",\"value\":2}").status());
+    }
 }

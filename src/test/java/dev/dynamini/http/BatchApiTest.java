@@ -88,7 +88,7 @@ class BatchApiTest extends ServerPerClass {
     }
 
     @Test
-    void aBatchIsExactlyOneTransactWriteItemsAfterOneRead() {
+    void aBatchIsOneReadOfHeadsOneOfTheRegistersItClaimsAndOneTransactWriteItems() {
         String c = CollectionApiTest.create(api, "cost", "c");
         String entries = "/api/user/cost/collection/" + c + "/entry";
         String a = EntryApiTest.createEntry(api, entries, "{\"name\":\"a\"}");
@@ -104,10 +104,18 @@ class BatchApiTest extends ServerPerClass {
         Counters spent = Counters.read().minus(before);
         assertEquals(1, spent.transactionsTried(), "one TransactWriteItems: " + spent);
         assertEquals(1, spent.transactionsOk(), spent.toString());
-        // one BatchGetItem of every head the changes start from, then the transaction
-        var usage = RequestRecordAssert.dynamoRequests(server, "POST", 2);
+        // one BatchGetItem of every head the changes start from, one of the two registers claimed, then the transaction
+        var usage = usageOf(r);
+        assertEquals(3, usage.requests(), usage.toString());
         System.out.printf("batch of 5 changes (4 entries in one collection, 1 collection): %d DynamoDB requests, %.1f RCU, %.1f WCU (DynamoDB Local's figures)%n",
                 usage.requests(), usage.readUnits(), usage.writeUnits());
+
+        // no name claimed: no register read
+        Response unnamed = api.post("/api/batch", batch(
+                change("put", "cost", c, a, "\"body\":{\"value\":{\"n\":2}}"),
+                change("create", "cost", c, null, "\"body\":{\"value\":[2]}")));
+        assertEquals(200, unnamed.status(), unnamed.toString());
+        assertEquals(2, usageOf(unnamed).requests(), usageOf(unnamed).toString());
     }
 
     @Test
@@ -233,6 +241,173 @@ class BatchApiTest extends ServerPerClass {
         assertEquals(equal.json().path("results").get(0).path("item"), equal.json().path("results").get(1).path("item"));
     }
 
+    /**
+     * Names are released lazily (docs/storage.md): a rename or delete leaves the register naming
+     * the old holder. A batch judges such a register as a single write does: stale, it is taken
+     * over; held by a live item, the batch is 409 and writes nothing.
+     */
+    @Test
+    void aStaleRegisterIsTakenOverAndANameHeldByALiveItemIs409() {
+        String c = CollectionApiTest.create(api, "lazy", "c");
+        String entries = "/api/user/lazy/collection/" + c + "/entry";
+        // renamed away from "x" by a single PUT; deleted while holding "z": both registers still name them
+        String renamed = EntryApiTest.createEntry(api, entries, "{\"name\":\"x\",\"value\":1}");
+        assertEquals(200, api.put(entries + "/" + renamed, "{\"name\":\"y\"}").status());
+        String deleted = EntryApiTest.createEntry(api, entries, "{\"name\":\"z\"}");
+        assertEquals(200, api.delete(entries + "/" + deleted).status());
+        String holder = EntryApiTest.createEntry(api, entries, "{\"name\":\"held\"}");
+
+        Response taken = api.post("/api/batch", batch(
+                change("create", "lazy", c, null, "\"body\":{\"name\":\"x\",\"value\":2}"),
+                change("create", "lazy", c, null, "\"body\":{\"name\":\"z\",\"value\":3}")));
+        assertEquals(200, taken.status(), taken.toString());
+        String x = taken.json().path("results").get(0).path("item").path("meta").path("entry").asText();
+        String z = taken.json().path("results").get(1).path("item").path("meta").path("entry").asText();
+        assertEquals(x, api.get(entries + "?name=x").json().get(0).path("meta").path("entry").asText());
+        assertEquals(z, api.get(entries + "?name=z").json().get(0).path("meta").path("entry").asText());
+        // the batch's claims hold against single writes: the old holder cannot take its name back
+        Response back = api.put(entries + "/" + renamed, "{\"name\":\"x\"}");
+        assertEquals(409, back.status(), back.toString());
+        assertEquals(x, back.json().path("item").path("meta").path("entry").asText());
+
+        String before = snapshot("lazy");
+        Counters counted = Counters.read();
+        Response held = api.post("/api/batch", batch(
+                change("put", "lazy", c, renamed, "\"body\":{\"value\":9}"),
+                change("create", "lazy", c, null, "\"body\":{\"name\":\"held\",\"value\":4}")));
+        assertEquals(409, held.status(), held.toString());
+        assertEquals("conflict", held.json().path("error").asText());
+        assertEquals(1, held.json().path("change").asInt());
+        assertEquals(holder, held.json().path("item").path("meta").path("entry").asText());
+        assertEquals(before, snapshot("lazy"), "nothing was written");
+        assertEquals(0, Counters.read().minus(counted).transactionsTried(), "judged before the transaction, which is not sent");
+
+        // a batch gives "x" up in turn (lazily as well): a single create takes the register over
+        assertEquals(200, api.post("/api/batch", batch(change("put", "lazy", c, x, "\"body\":{\"name\":\"x2\"}"))).status());
+        Response single = api.post(entries, "{\"name\":\"x\",\"value\":5}");
+        assertEquals(201, single.status(), single.toString());
+    }
+
+    /**
+     * No register is deleted, so a name one change gives up (a rename, a delete) may be claimed by
+     * a later change of the same batch; claimed by an earlier one, it is still held there (409), as
+     * one write after the other would have it.
+     */
+    @Test
+    void aNameGivenUpByOneChangeMayBeClaimedByALaterOneNotAnEarlierOne() {
+        String c = CollectionApiTest.create(api, "passing", "c");
+        String entries = "/api/user/passing/collection/" + c + "/entry";
+        String a = EntryApiTest.createEntry(api, entries, "{\"name\":\"a\"}");
+        String b = EntryApiTest.createEntry(api, entries, "{\"name\":\"b\"}");
+        String before = snapshot("passing");
+
+        Response early = api.post("/api/batch", batch(
+                change("create", "passing", c, null, "\"body\":{\"name\":\"a\",\"value\":1}"),
+                change("put", "passing", c, a, "\"body\":{\"name\":\"alpha\"}")));
+        assertEquals(409, early.status(), early.toString());
+        assertEquals(0, early.json().path("change").asInt());
+        assertEquals(a, early.json().path("item").path("meta").path("entry").asText());
+        assertEquals(before, snapshot("passing"), "nothing was written");
+
+        Response passed = api.post("/api/batch", batch(
+                change("put", "passing", c, a, "\"body\":{\"name\":\"alpha\"}"),
+                change("create", "passing", c, null, "\"body\":{\"name\":\"a\",\"value\":1}"),
+                change("delete", "passing", c, b, null),
+                change("put", "passing", c, "new-b", "\"body\":{\"name\":\"b\"}")));
+        assertEquals(200, passed.status(), passed.toString());
+        String newA = passed.json().path("results").get(1).path("item").path("meta").path("entry").asText();
+        assertEquals(newA, api.get(entries + "?name=a").json().get(0).path("meta").path("entry").asText());
+        assertEquals(a, api.get(entries + "?name=alpha").json().get(0).path("meta").path("entry").asText());
+        assertEquals("new-b", api.get(entries + "?name=b").json().get(0).path("meta").path("entry").asText());
+        assertEquals(409, api.put(entries + "/" + a, "{\"name\":\"a\"}").status(), "the name passed: its first item no longer has it");
+    }
+
+    /**
+     * Every entry write of a batch (not a delete) must match its collection's JSON Schema, as the
+     * single writes must: the collection as an earlier change of the batch left it, else as stored.
+     * A violation is 400 schema_violation naming the change, with details, and writes nothing.
+     */
+    @Test
+    void anEntryValueMustMatchItsCollectionsSchemaAsTheBatchLeavesIt() {
+        String schema = "{\"type\":\"object\",\"required\":[\"title\"],\"properties\":{\"title\":{\"type\":\"string\"}}}";
+        Response made = api.post("/api/user/schemer/collection", "{\"name\":\"todos\",\"schema\":" + schema + "}");
+        assertEquals(201, made.status(), made.toString());
+        String c = made.json().path("meta").path("collection").asText();
+        String entries = "/api/user/schemer/collection/" + c + "/entry";
+        String ok = EntryApiTest.createEntry(api, entries, "{\"value\":{\"title\":\"first\"}}");
+        String before = snapshot("schemer");
+        Counters counted = Counters.read();
+
+        Response r = api.post("/api/batch", batch(
+                change("put", "schemer", c, ok, "\"body\":{\"value\":{\"title\":\"second\"}}"),
+                change("create", "schemer", c, null, "\"body\":{\"value\":{\"title\":7}}")));
+        assertViolation(r, 1, "/title", "type");
+        assertViolation(api.post("/api/batch", batch(
+                change("create", "schemer", c, null, "\"body\":{\"value\":{\"title\":\"fine\"}}"),
+                change("put", "schemer", c, ok, "\"body\":{\"value\":{}}"))), 1, "", "required");
+        assertViolation(api.post("/api/batch", batch(
+                change("put", "schemer", c, "by-put", "\"body\":{\"value\":[]}"))), 0, "", "type");
+        // a schema set earlier in the batch applies to the entries after it
+        assertViolation(api.post("/api/batch", batch(
+                change("put", "schemer", c, null, "\"body\":{\"schema\":{\"type\":\"object\",\"required\":[\"done\"]}}"),
+                change("create", "schemer", c, null, "\"body\":{\"value\":{\"title\":\"not done\"}}"))), 1, "", "required");
+        assertEquals(before, snapshot("schemer"), "nothing was written");
+        assertEquals(0, Counters.read().minus(counted).transactionsTried());
+
+        // as single writes: an entry has no schema, a collection's must be valid
+        Response entrySchema = api.post("/api/batch", batch(change("create", "schemer", c, null, "\"body\":{\"name\":\"n\",\"schema\":{}}")));
+        assertEquals(400, entrySchema.status(), entrySchema.toString());
+        assertEquals("bad_request", entrySchema.json().path("error").asText());
+        assertTrue(entrySchema.json().path("message").asText().contains("an entry has no \"schema\""), entrySchema.toString());
+        Response invalid = api.post("/api/batch", batch(change("create", "schemer", null, null, "\"body\":{\"name\":\"bad\",\"schema\":{\"type\":5}}")));
+        assertEquals(400, invalid.status(), invalid.toString());
+        assertEquals("invalid_schema", invalid.json().path("error").asText());
+        assertEquals(0, invalid.json().path("change").asInt());
+        assertTrue(invalid.json().path("details").size() > 0, invalid.toString());
+
+        // a schema taken away earlier in the batch lets the entries after it in; a delete is never checked
+        Response loosened = api.post("/api/batch", batch(
+                change("put", "schemer", c, null, "\"body\":{\"schema\":null}"),
+                change("create", "schemer", c, null, "\"body\":{\"value\":{\"title\":7}}"),
+                change("delete", "schemer", c, ok, null)));
+        assertEquals(200, loosened.status(), loosened.toString());
+        assertFalse(loosened.json().path("results").get(0).path("item").has("schema"));
+    }
+
+    /**
+     * The collections a batch wrote are remembered as written (LiveCollections), as after a single
+     * change: entry writes right after it see the new schema and the delete, not what was
+     * remembered before.
+     */
+    @Test
+    void singleWritesAfterABatchSeeTheCollectionsItWrote() {
+        String c = CollectionApiTest.create(api, "after", "c");
+        String entries = "/api/user/after/collection/" + c + "/entry";
+        EntryApiTest.createEntry(api, entries, "{\"value\":{\"n\":\"not a number\"}}"); // the collection is remembered now
+        Response schema = api.post("/api/batch", batch(
+                change("put", "after", c, null, "\"body\":{\"schema\":{\"properties\":{\"n\":{\"type\":\"number\"}}}}")));
+        assertEquals(200, schema.status(), schema.toString());
+        Response refused = api.post(entries, "{\"value\":{\"n\":\"still not\"}}");
+        assertEquals(400, refused.status(), refused.toString());
+        assertEquals("schema_violation", refused.json().path("error").asText());
+
+        assertEquals(200, api.post("/api/batch", batch(change("delete", "after", c, null, null))).status());
+        Response intoDeleted = api.post(entries, "{\"value\":{\"n\":1}}");
+        assertEquals(404, intoDeleted.status(), intoDeleted.toString());
+    }
+
+    private static void assertViolation(Response r, int change, String path, String keyword) {
+        assertEquals(400, r.status(), r.toString());
+        assertEquals("schema_violation", r.json().path("error").asText(), r.toString());
+        assertEquals(change, r.json().path("change").asInt(-1), r.toString());
+        assertTrue(r.json().path("message").asText().startsWith("change " + change + ": the value does not match the schema of collection "), r.toString());
+        boolean found = false;
+        for (JsonNode detail : r.json().path("details")) {
+            found |= detail.path("path").asText().equals(path) && detail.path("keyword").asText().equals(keyword);
+        }
+        assertTrue(found, "a detail at \"" + path + "\" for " + keyword + ": " + r);
+    }
+
     @Test
     void changesApplyInOrderAsToTheirCollection() {
         String doomed = CollectionApiTest.create(api, "order", "doomed");
@@ -339,7 +514,6 @@ class BatchApiTest extends ServerPerClass {
         bodies.put(batch(ok, change("put", "bad", c, "b", "\"body\":{\"name\":\"b\\ud800\"}")), 1);
         // what one transaction cannot do
         bodies.put(batch(ok, change("delete", "bad", c, a, null)), 1);
-        bodies.put(batch(change("put", "bad", c, a, "\"body\":{\"name\":\"beta\"}"), change("create", "bad", c, null, "\"body\":{\"name\":\"a\"}")), 1);
         bodies.put(batch(change("create", "bad", "fresh", null, "\"body\":{\"name\":\"x\"}"), change("put", "bad", "fresh", null, "\"body\":{\"name\":\"y\"}")), 0);
         List<String> tooMany = new ArrayList<>();
         for (int i = 0; i < 26; i++) {
@@ -521,6 +695,21 @@ class BatchApiTest extends ServerPerClass {
             out.append(',').append(extra);
         }
         return out.append('}').toString();
+    }
+
+    /** The DynamoDB usage the server recorded for the request that answered {@code r}. */
+    private static dev.dynamini.metrics.DynamoUsage usageOf(Response r) {
+        String id = r.header("X-Request-Id");
+        long deadline = System.currentTimeMillis() + 2000;
+        while (System.currentTimeMillis() < deadline) {
+            for (RequestRecord record : server.requests()) {
+                if (record.requestId().equals(id)) {
+                    return record.dynamo();
+                }
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no record of request " + id);
     }
 
     static String batch(String... changes) {

@@ -222,6 +222,28 @@ class RetentionApiTest {
     }
 
     @Test
+    void aBatchMarksWhatEachOfItsChangesPushesOutAsSingleChangesDo() {
+        String c = CollectionApiTest.create(last3, "batcher", "notes");
+        Scope scope = Scope.entriesOf("last3", "batcher", c);
+        String a = EntryApiTest.createEntry(last3, entries("batcher", c), "{\"value\":{\"v\":1}}");
+        String b = EntryApiTest.createEntry(last3, entries("batcher", c), "{\"value\":{\"v\":1}}");
+        putUpTo(last3, entries("batcher", c) + "/" + a, 3);
+        putUpTo(last3, entries("batcher", c) + "/" + b, 3);
+        assertEquals(Set.of(), expiries(scope, a).keySet(), "3 versions: all kept");
+
+        Response r = last3.post("/api/batch", BatchApiTest.batch(
+                BatchApiTest.change("put", "batcher", c, a, "\"body\":{\"value\":{\"v\":4}}"),
+                BatchApiTest.change("put", "batcher", c, b, "\"body\":{\"value\":{\"v\":4}}"),
+                BatchApiTest.change("create", "batcher", c, null, "\"body\":{\"value\":{\"v\":1}}")));
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(Set.of(1L), expiries(scope, a).keySet(), "version 4 pushed version 1 out");
+        assertEquals(Set.of(1L), expiries(scope, b).keySet());
+        String created = r.json().path("results").get(2).path("item").path("meta").path("entry").asText();
+        assertEquals(Set.of(), expiries(scope, created).keySet(), "a create marks nothing");
+        assertEquals(List.of(2L, 3L, 4L), versions(last3.get(entries("batcher", c) + "/" + a + "/versions")));
+    }
+
+    @Test
     void aDeletingVersionAndTheHeadNeverExpireAndAsOfSaysWhenItsTimeWasTrimmed() {
         String c = CollectionApiTest.create(last3, "bea", "notes");
         String path = entries("bea", c);
