@@ -94,7 +94,8 @@ class BenchmarkSmokeTest {
         for (int c : LEVELS) {
             for (String op : List.of("postEntry", "putEntry", "putEntryIfMatch", "deleteEntry", "createCollection")) {
                 DynamoStats s = dynamo(op, c);
-                assertTrue(s.maxReadRequests() <= 1, op + " c=" + c + " reads: " + s.signatures());
+                // the head, and the collection's head when the instance's memory of it ran out (once per COLLECTION_CACHE_MS)
+                assertTrue(s.maxReadRequests() <= 2, op + " c=" + c + " reads: " + s.signatures());
                 assertTrue(s.maxWriteRequests() <= 3, op + " c=" + c + " writes: " + s.signatures());
                 assertTrue(s.writeUnitsPerOp() > 0, op + ": DynamoDB reported write capacity");
             }
@@ -102,7 +103,7 @@ class BenchmarkSmokeTest {
             assertEquals(2, dynamo("putEntry", c).maxWriteRequests(), dynamo("putEntry", c).signatures().toString());
             assertEquals(2, dynamo("deleteEntry", c).maxWriteRequests(), dynamo("deleteEntry", c).signatures().toString());
             assertEquals(3, dynamo("postEntry", c).maxWriteRequests(), dynamo("postEntry", c).signatures().toString());
-            assertEquals(0, dynamo("postEntry", c).maxReadRequests(), "POST entry reads nothing first");
+            assertTrue(dynamo("postEntry", c).maxReadRequests() <= 1, "POST entry reads nothing first, but its collection once per COLLECTION_CACHE_MS");
             assertEquals(0, dynamo("createCollection", c).maxReadRequests(), "create collection reads nothing first");
         }
     }
@@ -116,11 +117,11 @@ class BenchmarkSmokeTest {
             assertBetween(dynamo("putEntryIfMatch", c).writeUnitsPerOp(), 1, 2, "PUT entry with If-Match WCU");
             assertBetween(dynamo("deleteEntry", c).writeUnitsPerOp(), 1, 3, "DELETE entry WCU");
             assertBetween(dynamo("createCollection", c).writeUnitsPerOp(), 1, 5, "create collection WCU (its index included)");
+            // one strongly consistent head read, plus the collection's head once per COLLECTION_CACHE_MS
             for (String op : List.of("putEntry", "putEntryIfMatch", "deleteEntry")) {
-                assertBetween(dynamo(op, c).readUnitsPerOp(), 0.5, 1.0, op + " RCU (one strongly consistent head read)");
+                assertBetween(dynamo(op, c).readUnitsPerOp(), 0.5, 1.5, op + " RCU");
             }
-            // the collection's head (liveness, JSON Schema) is remembered by the instance that wrote it
-            assertEquals(0.0, dynamo("postEntry", c).readUnitsPerOp(), 1e-9, "POST entry RCU");
+            assertBetween(dynamo("postEntry", c).readUnitsPerOp(), 0.0, 0.5, "POST entry RCU");
         }
     }
 
