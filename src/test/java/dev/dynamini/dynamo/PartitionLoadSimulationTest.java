@@ -209,7 +209,7 @@ class PartitionLoadSimulationTest {
      */
     record Costs(double itemKb, double smallKb, int instances, long collectionCacheMs, Retention retention) {
         /** Retention of old versions: none, rules for the whole application, or rules by collection name. */
-        enum Retention { NONE, ON, BY_COLLECTION_NAME }
+        enum Retention { NONE, ON }
 
         static Costs small() {
             return new Costs(1, 1, 1, 1000, Retention.NONE);
@@ -290,11 +290,6 @@ class PartitionLoadSimulationTest {
             }
             // an older version, a different one each time
             load.write(Space.ENTRIES, KeyLayout.partition(entry.scope()), null, rate * write(itemKb));
-            if (retention == Retention.BY_COLLECTION_NAME) {
-                ItemKey collection = entry.scope().parent();
-                load.read(Space.COLLECTIONS, KeyLayout.partition(collection.scope()), KeyLayout.head(collection.id()),
-                        rate * strongRead(smallKb));
-            }
         }
 
         /** POST collection: register, version, head under app#user; head and version into the index. */
@@ -484,12 +479,6 @@ class PartitionLoadSimulationTest {
             assertEquals(documented[1], load.totalWcu(), operation + ": WCU");
         });
 
-        // "1 (+1 with rules by collection name)": that read is of the collection's head, under app#user
-        Load byName = new Load(costs);
-        costs.retention(Costs.Retention.BY_COLLECTION_NAME).updateEntry(byName, entry, 1);
-        assertEquals(2, byName.totalRcu());
-        assertEquals(1, byName.rcu.get(new Key(Space.COLLECTIONS, "app0#u0")));
-
         // the partition keys are KeyLayout's; an entry change writes its collection's partition only
         Load update = new Load(costs);
         costs.updateEntry(update, entry, 1);
@@ -568,19 +557,6 @@ class PartitionLoadSimulationTest {
     }
 
     @Test
-    void retentionRulesByCollectionNameReadTheCollectionHeadOnEveryChange() {
-        // 10 collections of one user: 333/s each on their own keys, but every change reads its
-        // collection's head under app#user (not from LiveCollections): 3,000 RCU/s for all of them,
-        // less the 10 RCU/s of LiveCollections' own reads of the 10 heads
-        Costs byName = Costs.small().retention(Costs.Retention.BY_COLLECTION_NAME);
-        Load load = entryUpdates(byName, 1, uniform(1), 10, 10, 1);
-        assertEquals(2990, saturation(load, 1), 1e-9);
-        assertEquals(10_000.0 / 3, saturation(entryUpdates(Costs.small().retention(Costs.Retention.ON), 1, uniform(1), 10, 10, 1), 1), 1e-6);
-        // one collection: its own key (3 WCU a change) binds first
-        assertEquals(1000.0 / 3, saturation(entryUpdates(byName, 1, uniform(1), 1, 10, 1), 1), 1e-9);
-    }
-
-    @Test
     void zipfSkewedApplicationsAreBoundByTheirBusiestCollection() {
         double[] users = zipf(10_000, 1.0);
         Load load = entryUpdates(Costs.small(), 1, users, 3, 1, 10_000);
@@ -643,8 +619,6 @@ class PartitionLoadSimulationTest {
         rows.add(row("one entry, 4 KB", entryUpdates(small.itemKb(4), 1, uniform(1), 1, 1, 50), 50));
         rows.add(row("one user, 3 collections, 20 instances",
                 entryUpdates(small.instances(20), 1, uniform(1), 3, 10, 300), 300));
-        rows.add(row("one user, 10 collections, retention rules by collection name, 2,000 updates/s",
-                entryUpdates(small.retention(Costs.Retention.BY_COLLECTION_NAME), 1, uniform(1), 10, 10, 2_000), 2_000));
         rows.add(row("Zipf s=1.0: 1 app, 10,000 users x 3 collections, 10,000 updates/s",
                 entryUpdates(small, 1, zipf(10_000, 1.0), 3, 1, 10_000), 10_000));
         rows.add(row("Zipf s=1.2: same, 10,000 updates/s",
