@@ -44,7 +44,7 @@ class GracefulShutdownTest {
             String c = app.post("/api/user/u/collection", "{\"name\":\"c\"}").json().path("meta").path("collection").asText();
             String entries = "/api/user/u/collection/" + c + "/entry";
 
-            running.faulty().hold("TransactWriteItems");
+            running.faulty().hold("PutItem");
             CompletableFuture<Response> inFlight = CompletableFuture.supplyAsync(() -> app.post(entries, "{\"name\":\"late\",\"value\":{\"a\":1}}"));
             awaitHeld(running.faulty());
             // the URL is taken before the stop: a stopping server no longer reports its port

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
@@ -91,7 +92,12 @@ final class CommitProtocol {
         }
         writeVersion(next, token);
         probe.after(Step.VERSION_WRITTEN, next);
-        moveHead(next, change.previous() == null ? 0 : change.previous().version());
+        try {
+            moveHead(next, change.previous() == null ? 0 : change.previous().version());
+        } catch (SdkException failed) {
+            // past the commit record there is no "nothing was written" to answer
+            throw new UnconfirmedCommitException(failed);
+        }
         probe.after(Step.HEAD_MOVED, next);
         // only now may the change be answered: a 2xx means durable
         commitBarrier.awaitDurable(tables.of(key.kind()), headKey(key), next.version());

@@ -1,6 +1,7 @@
 package dev.dynamini.http;
 
 import dev.dynamini.dynamo.CommitBarrier;
+import dev.dynamini.dynamo.UnconfirmedCommitException;
 import dev.dynamini.schema.InvalidSchemaException;
 import dev.dynamini.store.BatchRejectedException;
 import dev.dynamini.store.ContentionException;
@@ -134,6 +135,10 @@ final class ErrorResponses {
 
     /** Throttling after the SDK's retries is 429; DynamoDB out of reach or failing is 503. */
     static ApiError dynamoFailure(Throwable e) {
+        if (e instanceof UnconfirmedCommitException) {
+            return new ApiError(503, "unavailable", "the change was recorded but DynamoDB failed before it was made visible;"
+                    + " it becomes visible with the item's next change: read the item before retrying");
+        }
         if (e instanceof CommitBarrier.NotDurableException) {
             return new ApiError(503, "unavailable", "the change could not be confirmed on disk; read the item before retrying");
         }

@@ -3,6 +3,7 @@ package dev.dynamini.migrate;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.function.Supplier;
+import dev.dynamini.dynamo.UnconfirmedCommitException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -41,6 +42,10 @@ final class Patience {
     }
 
     static boolean throttled(Throwable e) {
+        if (e instanceof UnconfirmedCommitException unconfirmed) {
+            // a version written, its head not moved: the next attempt finds it and goes on from it
+            return throttled(unconfirmed.getCause());
+        }
         if (e instanceof TransactionCanceledException cancelled && cancelled.hasCancellationReasons()) {
             return cancelled.cancellationReasons().stream()
                     .anyMatch(r -> "ThrottlingError".equals(r.code()) || "ProvisionedThroughputExceeded".equals(r.code()));

@@ -686,7 +686,7 @@ public final class VersionedItems {
         if (key.kind() == Kind.COLLECTION || policy.byCollectionName().isEmpty()) {
             return policy.defaults();
         }
-        String name = repository.head(key.scope().parent()).map(collection -> collection.content().name()).orElse(null);
+        String name = collections.head(key.scope().parent()).map(collection -> collection.content().name()).orElse(null);
         return policy.forEntriesOf(name);
     }
 

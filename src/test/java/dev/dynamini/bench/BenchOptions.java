@@ -31,8 +31,12 @@ public record BenchOptions(
         Path jar,
         AccessLogMode accessLog) {
 
-    /** Where the embedded server keeps its data: on disk (the server's default run mode) or in memory. */
-    public enum Storage { DISK, MEMORY }
+    /**
+     * Where the server keeps its data: embedded DynamoDB Local on disk (the server's default run
+     * mode) or in memory, or DynamoDB Local as an HTTP server in a JVM of its own, in memory, reached
+     * at DYNAMODB_ENDPOINT (issue 14's "endpoint mode").
+     */
+    public enum Storage { DISK, MEMORY, ENDPOINT }
 
     /** The server's access log (one line per request): to a file under out, to stderr, or off. */
     public enum AccessLogMode { FILE, STDERR, OFF }
@@ -54,7 +58,10 @@ public record BenchOptions(
               --concurrency LIST     comma-separated client concurrencies (default 1,16)
               --seed-concurrency N   parallel HTTP clients while seeding (default 8)
               --out DIR              report directory (default target/bench)
-              --storage disk|memory  embedded DynamoDB Local on disk (default, as the server runs) or in memory
+              --storage disk|memory|endpoint
+                                     embedded DynamoDB Local on disk (default, as the server runs) or in memory,
+                                     or DynamoDB Local as an HTTP server in a child JVM (in memory), reached over
+                                     HTTP at DYNAMODB_ENDPOINT by the server and by the raw floor calls
               --data-dir DIR         on-disk data directory, emptied first (default <out>/data)
               --startup-runs N       start-up measurements (default 3; 0 skips)
               --jar FILE             the server jar for the start-up measurement (default target/dynamini.jar)

@@ -82,7 +82,7 @@ public final class Benchmark {
         int code = 0;
         try {
             configureLogging(options);
-            Results results = runEmbedded(options);
+            Results results = options.storage() == BenchOptions.Storage.ENDPOINT ? runEndpoint(options) : runEmbedded(options);
             ReportWriter.write(results);
             System.out.println(ReportWriter.summary(results));
             System.out.println("bench: wrote " + options.out().resolve("report.md") + " and " + options.out().resolve("report.json"));
@@ -129,6 +129,35 @@ public final class Benchmark {
     }
 
     /**
+     * Endpoint mode (issue 14): DynamoDB Local as an HTTP server in a JVM of its own, in memory. The
+     * server is configured as operators configure it for an endpoint (DYNAMODB_ENDPOINT, AWS_REGION;
+     * dummy credentials unless the environment has some: DynamoDB Local with -sharedDb accepts any), and gets the client {@link DynamoConnection#remote}
+     * builds from that configuration (Apache HTTP client, the server's timeouts and retries). The raw
+     * floor calls use a second client built the same way, with a connection pool of its own.
+     */
+    static Results runEndpoint(BenchOptions options) throws Exception {
+        Files.createDirectories(options.out());
+        try (LocalEndpoint local = LocalEndpoint.start(options.out())) {
+            Map<String, String> env = Map.of("DYNAMODB_ENDPOINT", local.endpoint(), "AWS_REGION", "us-east-1",
+                    // DynamoDB Local runs transactions one at a time: at c=16 on 2 shared cores a call can
+                    // queue for long; a timeout would be an error row, not a figure
+                    "DYNAMODB_TIMEOUT_MS", "30000");
+            Config config = Config.from(env);
+            log("DynamoDB Local at " + local.endpoint() + " (child JVM, pid " + local.pid() + ", in memory, " + LocalEndpoint.HEAP + ")");
+            try (DynamoConnection server = DynamoConnection.remote(config); DynamoConnection raw = DynamoConnection.remote(config)) {
+                Load.externalCpu = local::cpuNanos;
+                try {
+                    return run(options, server.client(), raw.client(), CommitBarrier.NONE,
+                            "DynamoDB Local 3.3.1 at " + local.endpoint() + " (HTTP, Apache client; its own JVM, in memory, " + LocalEndpoint.HEAP + ")",
+                            "bench", env);
+                } finally {
+                    Load.externalCpu = null;
+                }
+            }
+        }
+    }
+
+    /**
      * Runs the benchmark on {@code client}, with server tables {@code <prefix>.collections} and
      * {@code <prefix>.entries} and raw tables {@code <prefix>-raw.*}. The client stays open.
      */
@@ -139,14 +168,25 @@ public final class Benchmark {
     /** The same, with the barrier the storage needs before a write is answered (embedded on disk). */
     public static Results run(BenchOptions options, DynamoDbClient client, CommitBarrier barrier, String storage, String tablePrefix)
             throws Exception {
+        return run(options, client, client, barrier, storage, tablePrefix, Map.of());
+    }
+
+    /**
+     * The same, the server on {@code client} and the raw floor calls on {@code rawClient} (which may
+     * be the same), the server's configuration completed by {@code serverEnv} (e.g. DYNAMODB_ENDPOINT).
+     */
+    static Results run(BenchOptions options, DynamoDbClient client, DynamoDbClient rawClient, CommitBarrier barrier, String storage,
+                       String tablePrefix, Map<String, String> serverEnv) throws Exception {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         String loadAtStart = Machine.loadAverage();
         Files.createDirectories(options.out());
         TableNames serverTables = new TableNames(tablePrefix + ".collections", tablePrefix + ".entries");
         TableNames rawTables = new TableNames(tablePrefix + "-raw.collections", tablePrefix + "-raw.entries");
-        Config config = Config.from(Map.of("PORT", "0", "API_KEYS", API_KEYS,
+        Map<String, String> env = new LinkedHashMap<>(serverEnv);
+        env.putAll(Map.of("PORT", "0", "API_KEYS", API_KEYS,
                 "TABLE_NAME_COLLECTIONS", serverTables.collections(), "TABLE_NAME_ENTRIES", serverTables.entries()));
+        Config config = Config.from(env);
         DynamoTap tap = new DynamoTap();
         Map<String, Row> rows = new LinkedHashMap<>();
         StartupProbe.Result startup = null;
@@ -168,7 +208,7 @@ public final class Benchmark {
             seedRequests = seed.requests;
             log(String.format("seeded %d requests in %.1f s", seedRequests, seedSeconds));
 
-            RawDynamo raw = new RawDynamo(client, barrier, serverTables, rawTables, seed.data, value, options.versionsLimit());
+            RawDynamo raw = new RawDynamo(rawClient, barrier, serverTables, rawTables, seed.data, value, options.versionsLimit());
             raw.prepare();
             ops = operations(options, http, seed);
 
@@ -185,14 +225,15 @@ public final class Benchmark {
             floors.put("rawQueryHeadsDeep", s -> raw.queryHeads(s, true));
             floors.put("rawQueryAllVersions", raw::queryAllVersions);
             floors.put("rawQueryVersionsPage", raw::queryVersionsPage);
+            floors.put("rawPutItem", raw::putItem);
             floors.put("rawTxUpdate", raw::transactUpdate);
             floors.put("rawTxCreateEntry", raw::transactCreateEntry);
             if (barrier != CommitBarrier.NONE) {
                 // the price of "a 2xx means durable" in embedded mode, next to the bare transaction
                 floors.put("rawTxCreateEntryDurable", raw::transactCreateEntryDurable);
-                rawTitles.put("rawTxCreateEntryDurable", "the same TransactWriteItems, then the durability barrier (GetItem of the head's version)");
             }
             floors.put("rawTxDeleteEntry", raw::transactDeleteEntry);
+            floors.put("rawTxRename", raw::transactRename);
             floors.put("rawTxCreateCollection", raw::transactCreateCollection);
             rawTitles.put("rawGetItem", "GetItem: 1 entry head, strongly consistent");
             rawTitles.put("rawBatchGet2", "BatchGetItem: entry head + collection head");
@@ -200,9 +241,14 @@ public final class Benchmark {
             rawTitles.put("rawQueryHeadsDeep", "Query: " + options.entries() + " heads (" + options.depth() + " versions each)");
             rawTitles.put("rawQueryAllVersions", "Query: all " + options.depth() + " versions of 1 entry");
             rawTitles.put("rawQueryVersionsPage", "Query: newest " + (options.versionsLimit() + 1) + " versions of 1 entry");
+            rawTitles.put("rawPutItem", "PutItem: 1 new item of an entry's size (attribute_not_exists)");
             rawTitles.put("rawTxUpdate", "TransactWriteItems: Put head + Put version + ConditionCheck collection");
             rawTitles.put("rawTxCreateEntry", "TransactWriteItems: Put head + Put version + Put name + ConditionCheck");
+            if (floors.containsKey("rawTxCreateEntryDurable")) {
+                rawTitles.put("rawTxCreateEntryDurable", "the same TransactWriteItems, then the durability barrier (GetItem of the head's version)");
+            }
             rawTitles.put("rawTxDeleteEntry", "TransactWriteItems: Put head + Put version + Delete name + ConditionCheck");
+            rawTitles.put("rawTxRename", "TransactWriteItems: Put head + Put version + Delete old name + Put new name + ConditionCheck");
             rawTitles.put("rawTxCreateCollection", "TransactWriteItems: Put head + Put version + Put name (collections table, with index)");
 
             // Each row is measured in slices, and the slices of all rows at one concurrency take
@@ -286,6 +332,7 @@ public final class Benchmark {
         String writesCollection;
         List<String> putTargets;
         List<String> ifMatchTargets;
+        List<String> renameTargets;
         AtomicLongArray ifMatchVersions;
         long requests;
         /** An instant after every seeded version (for asOf listings). */
@@ -351,11 +398,13 @@ public final class Benchmark {
         }
         seed.putTargets = new ArrayList<>();
         seed.ifMatchTargets = new ArrayList<>();
+        seed.renameTargets = new ArrayList<>();
         seed.ifMatchVersions = new AtomicLongArray(options.maxConcurrency());
         for (int w = 0; w < options.maxConcurrency(); w++) {
             seed.putTargets.add(createEntry(http, seed.writesCollection, "put-" + w, value(options.valueBytes(), 1)));
             seed.ifMatchTargets.add(createEntry(http, seed.writesCollection, "ifmatch-" + w, value(options.valueBytes(), 1)));
             seed.ifMatchVersions.set(w, 1);
+            seed.renameTargets.add(createEntry(http, seed.writesCollection, "rename-" + w, value(options.valueBytes(), 1)));
         }
         seed.data = new RawDynamo.Seeded(APPLICATION, USER, shallow, List.of(shallowIds), deep, List.of(deepIds));
         Thread.sleep(2); // the server stamps versions in milliseconds
@@ -427,6 +476,13 @@ public final class Benchmark {
                         }
                         return a.status();
                     };
+                }));
+        // a rename: PUT of a new name only (the value is kept), one target per worker
+        ops.add(new OpSpec("renameEntry", "PUT entry (new name only): rename", true, List.of("rawGetItem", "rawTxRename"),
+                w -> {
+                    String target = writes + "/" + seed.renameTargets.get(w);
+                    return (rid, m) -> http.send("PUT", target, "{\"name\":\"r-" + run + "-" + names.incrementAndGet() + "\"}", rid, null)
+                            .status();
                 }));
         // DELETE deletes what POST made; before each slice the pool is topped up (unmeasured) to
         // what a slice at that concurrency deletes, going by the slices so far, with room to spare

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * notes the name of every call on the calling thread and passes it on unchanged; when the server
  * reports a finished request (its {@link RequestRecord}, on the same thread, with the capacity
  * DynamoDB answered), the noted calls are attributed to the benchmark label carried in the request
- * id ({@code bench.<label>.<n>}).
+ * id ({@code bench.<label>.<n>}). Each call's capacity by DynamoDB's billing rules is worked out
+ * from its request and response ({@link Billing}), beside the server's own figure.
  */
 final class DynamoTap implements Consumer<RequestRecord> {
     static final String ID_PREFIX = "bench.";
@@ -26,7 +27,11 @@ final class DynamoTap implements Consumer<RequestRecord> {
     private static final Set<String> READS = Set.of("GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "ExecuteStatement");
     private static final Set<String> WRITES = Set.of("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems");
 
-    private final ThreadLocal<List<String>> calls = ThreadLocal.withInitial(ArrayList::new);
+    /** One DynamoDB call the server made, with its capacity by the billing rules. */
+    record Call(String operation, Billing.Usage usage) {
+    }
+
+    private final ThreadLocal<List<Call>> calls = ThreadLocal.withInitial(ArrayList::new);
     private final Map<String, DynamoStats> byLabel = new ConcurrentHashMap<>();
 
     /** The client to hand to the server. */
@@ -43,13 +48,23 @@ final class DynamoTap implements Consumer<RequestRecord> {
                 default -> "DynamoTap(" + target + ")";
             };
         }
-        if (!NOT_CALLS.contains(method.getName())) {
-            calls.get().add(operation(method.getName()));
+        if (NOT_CALLS.contains(method.getName())) {
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
+        String operation = operation(method.getName());
+        Object response = null;
         try {
-            return method.invoke(target, args);
+            response = method.invoke(target, args);
+            return response;
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        } finally {
+            Object request = args == null || args.length == 0 ? null : args[0];
+            calls.get().add(new Call(operation, Billing.of(operation, request, response)));
         }
     }
 
@@ -69,8 +84,8 @@ final class DynamoTap implements Consumer<RequestRecord> {
     /** Runs on the server's request thread, so it only queues: counting happens in {@link #stats}. */
     @Override
     public void accept(RequestRecord record) {
-        List<String> mine = calls.get();
-        List<String> made = List.copyOf(mine);
+        List<Call> mine = calls.get();
+        List<Call> made = List.copyOf(mine);
         mine.clear();
         String id = record.requestId();
         if (id != null && id.startsWith(ID_PREFIX)) {
@@ -78,7 +93,7 @@ final class DynamoTap implements Consumer<RequestRecord> {
         }
     }
 
-    private record Seen(String requestId, RequestRecord record, List<String> calls) {
+    private record Seen(String requestId, RequestRecord record, List<Call> calls) {
     }
 
     private final java.util.concurrent.ConcurrentLinkedQueue<Seen> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();

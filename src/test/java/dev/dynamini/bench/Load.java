@@ -29,13 +29,22 @@ final class Load {
 
     /** What one operation at one concurrency did while measured. */
     record Phase(String id, int concurrency, long count, long errors, double seconds, boolean ranOut,
-                 Histogram latency, String firstError, long cpuNanos) {
+                 Histogram latency, String firstError, long cpuNanos, long externalCpuNanos) {
         /**
-         * CPU time of the whole JVM (server, DynamoDB Local, load generator) per measured
-         * operation: steadier than latency on a shared machine.
+         * CPU time of the whole JVM (server, DynamoDB Local when embedded, load generator) per
+         * measured operation: steadier than latency on a shared machine.
          */
         double cpuMillisPerOp() {
             return count == 0 ? Double.NaN : cpuNanos / 1e6 / count;
+        }
+
+        /**
+         * CPU time of the DynamoDB Local process per measured operation when it runs in a JVM of its
+         * own (endpoint mode); NaN otherwise. Linux counts it in clock ticks (10 ms), so it is coarse
+         * for short slices.
+         */
+        double externalCpuMillisPerOp() {
+            return count == 0 || externalCpuNanos < 0 ? Double.NaN : externalCpuNanos / 1e6 / count;
         }
 
         double throughput() {
@@ -66,10 +75,17 @@ final class Load {
         Histogram h = a.latency().copy();
         h.add(b.latency());
         return new Phase(a.id(), a.concurrency(), a.count() + b.count(), a.errors() + b.errors(), a.seconds() + b.seconds(),
-                a.ranOut() || b.ranOut(), h, a.firstError() != null ? a.firstError() : b.firstError(), a.cpuNanos() + b.cpuNanos());
+                a.ranOut() || b.ranOut(), h, a.firstError() != null ? a.firstError() : b.firstError(), a.cpuNanos() + b.cpuNanos(),
+                a.externalCpuNanos() < 0 || b.externalCpuNanos() < 0 ? -1 : a.externalCpuNanos() + b.externalCpuNanos());
     }
 
     private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    /**
+     * CPU time in nanoseconds of a process outside this JVM that serves the load (DynamoDB Local
+     * at an endpoint), or null. Read around each measured slice like this JVM's own.
+     */
+    static volatile java.util.function.LongSupplier externalCpu;
 
     private Load() {
     }
@@ -177,6 +193,8 @@ final class Load {
             t.start();
         }
         long cpuStart;
+        long externalStart = -1;
+        java.util.function.LongSupplier external = externalCpu;
         ready.await();
         if (options.timed()) {
             long begin = System.nanoTime();
@@ -188,10 +206,12 @@ final class Load {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
             cpuStart = cpuNanos();
+            externalStart = external == null ? -1 : external.getAsLong();
         } else {
             go.countDown();
             warmed.await();
             cpuStart = cpuNanos();
+            externalStart = external == null ? -1 : external.getAsLong();
             window[0] = System.nanoTime();
             measure.countDown();
         }
@@ -199,6 +219,8 @@ final class Load {
             t.join();
         }
         long cpuUsed = cpuNanos() - cpuStart;
+        long externalEnd = external == null ? -1 : external.getAsLong();
+        long externalUsed = externalStart < 0 || externalEnd < 0 ? -1 : externalEnd - externalStart;
         if (failure.get() != null) {
             throw new IllegalStateException("operation " + label + " failed: " + failure.get(), failure.get());
         }
@@ -216,6 +238,6 @@ final class Load {
         }
         long end = options.timed() && !out ? Math.max(last, window[1]) : last;
         double seconds = Math.max(0, end - window[0]) / 1e9;
-        return new Phase(label, concurrency, count, errorCount, seconds, out, merged, firstError.get(), cpuUsed);
+        return new Phase(label, concurrency, count, errorCount, seconds, out, merged, firstError.get(), cpuUsed, externalUsed);
     }
 }

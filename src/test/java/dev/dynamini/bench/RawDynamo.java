@@ -120,6 +120,15 @@ final class RawDynamo {
     // ---- capacity -----------------------------------------------------------------------------
 
     private static void record(DynamoStats stats, boolean measured, String operation, List<ConsumedCapacity> consumed) {
+        record(stats, measured, operation, consumed, Billing.reported(operation, consumed));
+    }
+
+    /** A TransactWriteItems: its write units by the billing rules are estimated from its items. */
+    private static void recordTransaction(DynamoStats stats, boolean measured, List<TransactWriteItem> items, List<ConsumedCapacity> consumed) {
+        record(stats, measured, "TransactWriteItems", consumed, Billing.transaction(items, consumed));
+    }
+
+    private static void record(DynamoStats stats, boolean measured, String operation, List<ConsumedCapacity> consumed, Billing.Usage billed) {
         if (!measured) {
             return;
         }
@@ -144,7 +153,7 @@ final class RawDynamo {
             read += r;
             write += w;
         }
-        stats.addRaw(operation, read, write, unsplit);
+        stats.addRaw(operation, read, write, unsplit, billed);
     }
 
     private static List<ConsumedCapacity> one(ConsumedCapacity c) {
@@ -271,6 +280,29 @@ final class RawDynamo {
         return "raw" + kind + run + "x" + ids.incrementAndGet();
     }
 
+    /** Runs one transaction as the server sends it (with a client request token) and records it. */
+    private void transact(DynamoStats stats, boolean measured, List<TransactWriteItem> items) {
+        var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).clientRequestToken(token())
+                .transactItems(items));
+        recordTransaction(stats, measured, items, r.consumedCapacity());
+    }
+
+    /**
+     * One PutItem of a new item of an entry head's size, on condition attribute_not_exists: the
+     * single-item write that a change is made of once it is no longer one transaction.
+     */
+    Load.Workload putItem(DynamoStats stats) {
+        String partition = entryPartition("rawcol");
+        return w -> (rid, measured) -> {
+            String id = newId("i");
+            var r = client.putItem(p -> p.tableName(rawEntries).item(itemAttributes(partition, version(id, 1), 1, "i-" + id, value, false))
+                    .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "pk"))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+            record(stats, measured, "PutItem", one(r.consumedCapacity()));
+            return 200;
+        };
+    }
+
     /** PUT of an entry's value: new head (conditioned on the version), new version, collection live. */
     Load.Workload transactUpdate(DynamoStats stats) {
         String partition = entryPartition("rawcol");
@@ -280,12 +312,41 @@ final class RawDynamo {
             long[] current = {1};
             return (rid, measured) -> {
                 long next = current[0] + 1;
-                var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).clientRequestToken(token()).transactItems(
+                transact(stats, measured, List.of(
                         putHead(rawEntries, itemAttributes(partition, head(id), next, "u-" + id, value, false), current[0]),
                         putNew(rawEntries, itemAttributes(partition, version(id, next), next, "u-" + id, value, false)),
                         conditionOnCollection()));
                 current[0] = next;
-                record(stats, measured, "TransactWriteItems", r.consumedCapacity());
+                return 200;
+            };
+        };
+    }
+
+    /**
+     * PUT of an entry's name (a rename): new head (conditioned on the version), new version, old name
+     * released, new name claimed, collection live.
+     */
+    Load.Workload transactRename(DynamoStats stats) {
+        String partition = entryPartition("rawcol");
+        return w -> {
+            String id = newId("r");
+            String[] name = {"r-" + id + "-0"};
+            client.putItem(p -> p.tableName(rawEntries).item(itemAttributes(partition, head(id), 1, name[0], value, false)));
+            Map<String, AttributeValue> register = new HashMap<>(key(partition, "N#" + name[0]));
+            register.put("id", s(id));
+            client.putItem(p -> p.tableName(rawEntries).item(register));
+            long[] current = {1};
+            return (rid, measured) -> {
+                long next = current[0] + 1;
+                String newName = "r-" + id + "-" + next;
+                transact(stats, measured, List.of(
+                        putHead(rawEntries, itemAttributes(partition, head(id), next, newName, value, false), current[0]),
+                        putNew(rawEntries, itemAttributes(partition, version(id, next), next, newName, value, false)),
+                        TransactWriteItem.builder().delete(d -> d.tableName(rawEntries).key(key(partition, "N#" + name[0]))).build(),
+                        claimName(rawEntries, partition, newName, id),
+                        conditionOnCollection()));
+                current[0] = next;
+                name[0] = newName;
                 return 200;
             };
         };
@@ -305,12 +366,11 @@ final class RawDynamo {
         String partition = entryPartition("rawcol");
         return w -> (rid, measured) -> {
             String id = newId(prefix);
-            var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).clientRequestToken(token()).transactItems(
+            transact(stats, measured, List.of(
                     putHead(rawEntries, itemAttributes(partition, head(id), 1, prefix + "-" + id, value, false), 0),
                     putNew(rawEntries, itemAttributes(partition, version(id, 1), 1, prefix + "-" + id, value, false)),
                     claimName(rawEntries, partition, prefix + "-" + id, id),
                     conditionOnCollection()));
-            record(stats, measured, "TransactWriteItems", r.consumedCapacity());
             if (durable) {
                 barrier.awaitDurable(rawEntries, key(partition, head(id)), 1);
             }
@@ -331,13 +391,12 @@ final class RawDynamo {
                 headItem.put("deletedAt", n(System.currentTimeMillis()));
                 Map<String, AttributeValue> versionItem = new HashMap<>(headItem);
                 versionItem.put("sk", s(version(id, next)));
-                var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).clientRequestToken(token()).transactItems(
+                transact(stats, measured, List.of(
                         putHead(rawEntries, headItem, current[0]),
                         putNew(rawEntries, versionItem),
                         TransactWriteItem.builder().delete(d -> d.tableName(rawEntries).key(key(partition, "N#d-" + id))).build(),
                         conditionOnCollection()));
                 current[0] = next;
-                record(stats, measured, "TransactWriteItems", r.consumedCapacity());
                 return 200;
             };
         };
@@ -348,11 +407,10 @@ final class RawDynamo {
         String partition = collectionPartition();
         return w -> (rid, measured) -> {
             String id = newId("c");
-            var r = client.transactWriteItems(t -> t.returnConsumedCapacity(ReturnConsumedCapacity.INDEXES).clientRequestToken(token()).transactItems(
+            transact(stats, measured, List.of(
                     putHead(rawCollections, itemAttributes(partition, head(id), 1, "c-" + id, null, true), 0),
                     putNew(rawCollections, itemAttributes(partition, version(id, 1), 1, "c-" + id, null, true)),
                     claimName(rawCollections, partition, "c-" + id, id)));
-            record(stats, measured, "TransactWriteItems", r.consumedCapacity());
             return 200;
         };
     }

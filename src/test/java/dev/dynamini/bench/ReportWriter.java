@@ -41,6 +41,7 @@ final class ReportWriter {
         root.put("generatedAt", r.started().toString());
         root.put("command", command(r.options()));
         root.put("storage", r.storage());
+        root.put("storageMode", r.options().storage().name().toLowerCase());
         root.put("totalSeconds", round(r.totalSeconds()));
         ObjectNode machine = root.putObject("machine");
         r.machine().forEach(machine::put);
@@ -107,6 +108,26 @@ final class ReportWriter {
             n.put("rawQueryLatencyRatioP50", round(r.row("rawQueryHeadsDeep", c).phase().millisAt(50)
                     / r.row("rawQueryHeadsShallow", c).phase().millisAt(50)));
         }
+        ArrayNode writes = root.putArray("writes");
+        for (int c : r.options().concurrency()) {
+            for (Benchmark.OpSpec op : r.ops()) {
+                String floorId = Targets.rawWriteFloor(op);
+                if (!op.change() || floorId == null) {
+                    continue;
+                }
+                Benchmark.Row row = r.row(op.id(), c);
+                Benchmark.Row raw = r.row(floorId, c);
+                ObjectNode n = writes.addObject();
+                n.put("id", op.id());
+                n.put("concurrency", c);
+                n.put("throughput", round(row.phase().throughput()));
+                n.put("rawTransaction", floorId);
+                n.put("rawTransactionThroughput", round(raw.phase().throughput()));
+                n.put("throughputRatio", round(row.phase().throughput() / raw.phase().throughput()));
+                n.put("billedWriteUnitsPerOp", round(row.dynamo().billedWriteUnitsPerOp()));
+                n.put("rawBilledWriteUnitsPerOp", round(raw.dynamo().billedWriteUnitsPerOp()));
+            }
+        }
         ArrayNode targets = root.putArray("targets");
         for (Targets.Target t : Targets.evaluate(r)) {
             ObjectNode n = targets.addObject();
@@ -159,12 +180,24 @@ final class ReportWriter {
         lat.put("p99", round(p.millisAt(99)));
         lat.put("mean", round(p.meanMillis()));
         n.put("cpuMsPerOp", round(p.cpuMillisPerOp()));
+        if (p.externalCpuNanos() >= 0) {
+            n.put("dynamoDbLocalCpuMsPerOp", round(p.externalCpuMillisPerOp()));
+        }
         lat.put("max", round(p.latency().getTotalCount() == 0 ? Double.NaN : p.latency().getMaxValue() / 1e6));
         ObjectNode dyn = n.putObject("dynamodb");
         dyn.put("operationsSeen", d.operations());
         dyn.put("requestsPerOp", round(d.requestsPerOp()));
         dyn.put("readUnitsPerOp", round(d.readUnitsPerOp()));
         dyn.put("writeUnitsPerOp", round(d.writeUnitsPerOp()));
+        ObjectNode billed = dyn.putObject("billed");
+        billed.put("readUnitsPerOp", round(d.billedReadUnitsPerOp()));
+        billed.put("writeUnitsPerOp", round(d.billedWriteUnitsPerOp()));
+        billed.put("maxReadUnits", round(d.maxBilledReadUnits()));
+        billed.put("maxWriteUnits", round(d.maxBilledWriteUnits()));
+        billed.put("estimatedOps", d.estimatedOps());
+        billed.put("understatedOps", d.understatedOps());
+        ObjectNode perCall = billed.putObject("calls");
+        d.capacitySignatures().forEach(perCall::put);
         dyn.put("maxReadRequests", d.maxReadRequests());
         dyn.put("maxWriteRequests", d.maxWriteRequests());
         dyn.put("countMismatches", d.countMismatches());
@@ -190,8 +223,13 @@ final class ReportWriter {
         md.append("# dynamini benchmark report\n\n");
         md.append("- Generated: ").append(r.started()).append(Targets.f(" (run took %.0f s)", r.totalSeconds())).append('\n');
         md.append("- Command: `").append(command(o)).append("`\n");
-        md.append("- Server: dynamini started in the benchmark JVM (`Dynamini.start`), DynamoDB Local 3.3.1 in the same JVM: ")
-                .append(r.storage()).append('\n');
+        if (o.storage() == BenchOptions.Storage.ENDPOINT) {
+            md.append("- Server: dynamini started in the benchmark JVM (`Dynamini.start`), configured with DYNAMODB_ENDPOINT: ")
+                    .append(r.storage()).append(". Its CPU is not in the CPU columns but in \"Local CPU\"; its heap not in the heap figures\n");
+        } else {
+            md.append("- Server: dynamini started in the benchmark JVM (`Dynamini.start`), DynamoDB Local 3.3.1 in the same JVM: ")
+                    .append(r.storage()).append('\n');
+        }
         md.append("- Client: JDK HttpClient, HTTP/1.1 keep-alive, 127.0.0.1; closed loop (each worker sends its next request when the last answered); ")
                 .append(o.timed() ? Targets.f("%.1f s warm-up then %.1f s measured per row, in %d interleaved slices (every row of a concurrency takes its turn, %d rounds)",
                         o.warmup().toMillis() / 1000.0, o.duration().toMillis() / 1000.0, o.rounds(), o.rounds())
@@ -207,19 +245,25 @@ final class ReportWriter {
         md.append("## Targets\n\n| target | goal | figure | met |\n|---|---|---|---|\n");
         for (Targets.Target t : Targets.evaluate(r)) {
             md.append("| ").append(t.name()).append(" | ").append(t.goal()).append(" | ").append(t.figure()).append(" | ")
-                    .append(t.met() == null ? "not measured" : t.met() ? "**met**" : "**not met**").append(" |\n");
+                    .append(t.met() == null ? "not judged" : t.met() ? "**met**" : "**not met**").append(" |\n");
         }
 
+        boolean external = o.storage() == BenchOptions.Storage.ENDPOINT;
         md.append("\n## Operations\n\n");
         md.append("DynamoDB figures are what DynamoDB answered (ConsumedCapacity), as the server accounted them per HTTP request "
                 + "(`RequestRecord.dynamo()`); the calls are what the server sent, seen by a pass-through client. "
                 + "Floor = p50 of GET /health + p50 of each raw SDK call the operation makes, at the same concurrency. "
-                + "CPU ms/op is the CPU time of the whole JVM (server, DynamoDB Local and load generator, both cores) per operation while "
-                + "measured, which a busy machine disturbs less than latency; CPU - floor CPU is what dynamini adds over GET /health and the raw calls.\n\n");
+                + "CPU ms/op is the CPU time of the whole benchmark JVM (server, " + (external ? "" : "DynamoDB Local, ") + "load generator, both cores) per operation while "
+                + "measured, which a busy machine disturbs less than latency; CPU - floor CPU is what dynamini adds over GET /health and the raw calls. "
+                + "Billed WCU/op: write units by DynamoDB's billing rules (single-item calls as reported; a TransactWriteItems, "
+                + "which DynamoDB Local under-reports, estimated from its items: 2 per KB per action)."
+                + (external ? " Local CPU ms/op: the CPU time of the DynamoDB Local process (its own JVM) per operation, at 10 ms resolution." : "")
+                + "\n\n");
         for (int c : o.concurrency()) {
             md.append("### Concurrency ").append(c).append("\n\n");
-            md.append("| operation | ops/s | p50 ms | p95 ms | p99 ms | DynamoDB req/op | RCU/op | WCU/op | DynamoDB calls | floor p50 ms | p50 / floor | p50 - floor ms | CPU ms/op | CPU - floor CPU ms/op | errors |\n");
-            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
+            md.append("| operation | ops/s | p50 ms | p95 ms | p99 ms | DynamoDB req/op | RCU/op | WCU/op | billed WCU/op | DynamoDB calls | floor p50 ms | p50 / floor | p50 - floor ms | CPU ms/op | CPU - floor CPU ms/op | ")
+                    .append(external ? "Local CPU ms/op | " : "").append("errors |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|").append(external ? "---:|" : "").append("---:|\n");
             for (Benchmark.OpSpec op : r.ops()) {
                 Benchmark.Row row = r.row(op.id(), c);
                 Load.Phase p = row.phase();
@@ -228,25 +272,32 @@ final class ReportWriter {
                 md.append("| ").append(op.title()).append(" | ").append(Targets.f("%.0f", p.throughput()))
                         .append(" | ").append(ms(p.millisAt(50))).append(" | ").append(ms(p.millisAt(95))).append(" | ").append(ms(p.millisAt(99)))
                         .append(" | ").append(units(d.requestsPerOp())).append(" | ").append(units(d.readUnitsPerOp()))
-                        .append(" | ").append(units(d.writeUnitsPerOp())).append(" | ").append(d.signature())
+                        .append(" | ").append(units(d.writeUnitsPerOp())).append(" | ").append(billedWrite(d)).append(" | ").append(d.signature())
                         .append(" | ").append(ms(floor)).append(" | ").append(Targets.f("%.2f", p.millisAt(50) / floor))
                         .append(" | ").append(ms(p.millisAt(50) - floor))
                         .append(" | ").append(ms(p.cpuMillisPerOp()))
                         .append(" | ").append(ms(p.cpuMillisPerOp() - Targets.floorCpuMillis(r, op.floorCalls(), c)))
+                        .append(external ? " | " + ms(p.externalCpuMillisPerOp()) : "")
                         .append(" | ").append(p.errors()).append(p.ranOut() ? " (ran out of entries)" : "").append(" |\n");
             }
             md.append('\n');
         }
 
-        md.append("## Floors\n\nRaw calls use the benchmark's own SDK calls on the same in-process DynamoDB Local, with "
-                + "ReturnConsumedCapacity INDEXES (reads on the server's tables and items, writes on raw tables of the same shape).\n\n");
+        writes(md, r, external);
+
+        md.append("## Floors\n\nRaw calls use the benchmark's own SDK calls on the same DynamoDB Local"
+                + (external ? " (over HTTP, with a client of their own built like the server's)" : " (in-process)") + ", with "
+                + "ReturnConsumedCapacity INDEXES (reads on the server's tables and items, writes on raw tables of the same shape). "
+                + "Billed WCU: by DynamoDB's billing rules (~: a transaction, estimated from its items).\n\n");
         for (int c : o.concurrency()) {
             md.append("### Concurrency ").append(c).append("\n\n");
-            md.append("| floor | ops/s | p50 ms | p95 ms | p99 ms | CPU ms/call | RCU/call | WCU/call |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            md.append("| floor | ops/s | p50 ms | p95 ms | p99 ms | CPU ms/call | ").append(external ? "Local CPU ms/call | " : "")
+                    .append("RCU/call | WCU/call | billed WCU/call |\n|---|---:|---:|---:|---:|---:|").append(external ? "---:|" : "")
+                    .append("---:|---:|---:|\n");
             Benchmark.Row health = r.row("health", c);
-            md.append(floorLine(health));
+            md.append(floorLine(health, external));
             for (String raw : r.rawTitles().keySet()) {
-                md.append(floorLine(r.row(raw, c)));
+                md.append(floorLine(r.row(raw, c), external));
             }
             md.append('\n');
         }
@@ -286,7 +337,9 @@ final class ReportWriter {
         }
 
         HeapWatch.Figures h = r.heap();
-        md.append("\n## Heap\n\nOne JVM holds the server, DynamoDB Local and the load generator. Sampled every 20 ms.\n\n");
+        md.append(external
+                ? "\n## Heap\n\nThe benchmark JVM holds the server and the load generator; DynamoDB Local has its own JVM (" + LocalEndpoint.HEAP + "), not counted here. Sampled every 20 ms.\n\n"
+                : "\n## Heap\n\nOne JVM holds the server, DynamoDB Local and the load generator. Sampled every 20 ms.\n\n");
         md.append(Targets.f("- Max heap (-Xmx): %.0f MiB; collectors: %s%n", h.maxHeapBytes() / Targets.MIB, h.collectors()));
         md.append(Targets.f("- At concurrency %d: peak used %.0f MiB, peak live after GC %.0f MiB%n", o.maxConcurrency(),
                 h.maxUsedUnderLoad() / Targets.MIB, h.maxAfterGcUnderLoad() / Targets.MIB));
@@ -310,11 +363,67 @@ final class ReportWriter {
         return md.toString();
     }
 
-    private static String floorLine(Benchmark.Row row) {
+    private static String floorLine(Benchmark.Row row, boolean external) {
         Load.Phase p = row.phase();
         DynamoStats d = row.dynamo();
         return "| " + row.title() + " | " + Targets.f("%.0f", p.throughput()) + " | " + ms(p.millisAt(50)) + " | " + ms(p.millisAt(95))
-                + " | " + ms(p.millisAt(99)) + " | " + ms(p.cpuMillisPerOp()) + " | " + units(d.readUnitsPerOp()) + " | " + units(d.writeUnitsPerOp()) + " |\n";
+                + " | " + ms(p.millisAt(99)) + " | " + ms(p.cpuMillisPerOp()) + (external ? " | " + ms(p.externalCpuMillisPerOp()) : "")
+                + " | " + units(d.readUnitsPerOp()) + " | " + units(d.writeUnitsPerOp()) + " | " + billedWrite(d) + " |\n";
+    }
+
+    /** Write units per operation by the billing rules; "~" when a transaction was estimated from its items. */
+    private static String billedWrite(DynamoStats d) {
+        return (d.estimatedOps() > 0 ? "~" : "") + units(d.billedWriteUnitsPerOp()) + (d.understatedOps() > 0 ? " (understated)" : "");
+    }
+
+    /**
+     * Issue 14: each write next to the raw transaction that today's code makes for it, by throughput
+     * (same run, same rounds) and by capacity, each call with its own ConsumedCapacity.
+     */
+    private static void writes(StringBuilder md, Benchmark.Results r, boolean external) {
+        md.append("## Writes against today's transactions (issue 14)\n\n");
+        md.append("Each change over HTTP next to the raw TransactWriteItems that today's code sends for it (\"raw tx\", measured in the "
+                + "same rounds), and its capacity by DynamoDB's billing rules, call by call (each call's own ConsumedCapacity; "
+                + "\"~\": a transaction, estimated from its items, with DynamoDB Local's own under-reported figure beside it). "
+                + "Calls/op counts every DynamoDB request the server made for the change.\n\n");
+        for (int c : r.options().concurrency()) {
+            md.append("### Concurrency ").append(c).append("\n\n");
+            md.append("| change | ops/s | p50 ms | calls/op | RCU/op | WCU/op (Local) | billed WCU/op | max billed WCU | raw tx | raw tx ops/s | ops/s / raw tx ops/s | ")
+                    .append(external ? "Local CPU ms/op | " : "").append("capacity per call (most common) |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|").append(external ? "---:|" : "").append("---|\n");
+            for (Benchmark.OpSpec op : r.ops()) {
+                String floorId = Targets.rawWriteFloor(op);
+                if (!op.change() || floorId == null) {
+                    continue;
+                }
+                Benchmark.Row row = r.row(op.id(), c);
+                Benchmark.Row raw = r.row(floorId, c);
+                Load.Phase p = row.phase();
+                DynamoStats d = row.dynamo();
+                md.append("| ").append(op.title()).append(" | ").append(Targets.f("%.0f", p.throughput())).append(" | ").append(ms(p.millisAt(50)))
+                        .append(" | ").append(units(d.requestsPerOp())).append(" | ").append(units(d.readUnitsPerOp()))
+                        .append(" | ").append(units(d.writeUnitsPerOp())).append(" | ").append(billedWrite(d))
+                        .append(" | ").append(units(d.maxBilledWriteUnits()))
+                        .append(" | ").append(floorId).append(" | ").append(Targets.f("%.0f", raw.phase().throughput()))
+                        .append(" | ").append(Targets.f("%.2f", p.throughput() / raw.phase().throughput()))
+                        .append(external ? " | " + ms(p.externalCpuMillisPerOp()) : "")
+                        .append(" | ").append(d.capacitySignature()).append(" |\n");
+            }
+            for (String raw : List.of("rawPutItem", "rawTxUpdate", "rawTxCreateEntry", "rawTxRename", "rawTxDeleteEntry")) {
+                Benchmark.Row row = r.row(raw, c);
+                if (row == null) {
+                    continue;
+                }
+                Load.Phase p = row.phase();
+                DynamoStats d = row.dynamo();
+                md.append("| raw: ").append(raw).append(" | ").append(Targets.f("%.0f", p.throughput())).append(" | ").append(ms(p.millisAt(50)))
+                        .append(" | 1.00 | ").append(units(d.readUnitsPerOp())).append(" | ").append(units(d.writeUnitsPerOp()))
+                        .append(" | ").append(billedWrite(d)).append(" | ").append(units(d.maxBilledWriteUnits()))
+                        .append(" | - | - | - |").append(external ? " " + ms(p.externalCpuMillisPerOp()) + " |" : "")
+                        .append(" ").append(d.capacitySignature()).append(" |\n");
+            }
+            md.append('\n');
+        }
     }
 
     /** A few lines for the console. */

@@ -72,9 +72,10 @@ class DynamoRefusalTest {
         assertBadRequest(app.get(entries));
         faulty.fail("GetItem", 0, Failure.INVALID);
         assertBadRequest(app.get(entries + "?name=e1"));
-        faulty.fail("TransactWriteItems", 0, Failure.INVALID);
+        faulty.fail("PutItem", 0, Failure.INVALID); // the name's claim
         assertBadRequest(app.post(entries, "{\"name\":\"refused\"}"));
-        faulty.fail("TransactWriteItems", 0, Failure.TRANSACTION_INVALID);
+        faulty.clearFailures();
+        faulty.fail("PutItem", 1, Failure.INVALID); // the version, after the claim
         assertBadRequest(app.post(entries, "{\"name\":\"refused\"}"));
 
         faulty.clearFailures();

@@ -7,6 +7,7 @@ import dev.dynamini.config.Config;
 import dev.dynamini.dynamo.DynamoConnection;
 import dev.dynamini.testing.DynamoLocalServer;
 import dev.dynamini.testing.FaultyHttpClient;
+import dev.dynamini.testing.FaultyHttpClient.Failure;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
 import dev.dynamini.testing.TestServer;
@@ -76,7 +77,7 @@ class ThrottlingTest {
         String c = create(app, "/api/user/t/collection", "{\"name\":\"writes\"}", "collection");
         String entries = "/api/user/t/collection/" + c + "/entry";
         String e = create(app, entries, "{\"name\":\"e\",\"value\":{\"v\":1}}", "entry");
-        faulty.throttle("TransactWriteItems");
+        faulty.throttle("PutItem"); // the first write of each change: the name's claim, or the version
 
         assertThrottled(app.post(entries, "{\"name\":\"f\",\"value\":{\"v\":1}}"));
         assertThrottled(app.put(entries + "/" + e, "{\"value\":{\"v\":2}}"));
@@ -91,20 +92,23 @@ class ThrottlingTest {
     }
 
     @Test
-    void aTransactionCancelledBecauseDynamoDbThrottledIs429() {
+    void aChangeWhoseHeadCannotBeMovedIs503AndShowsWithTheNextChange() {
         Http app = server.appA();
-        String c = create(app, "/api/user/t/collection", "{\"name\":\"cancelled\"}", "collection");
-        String entries = "/api/user/t/collection/" + c + "/entry";
-        faulty.cancelTransactionsAsThrottled(true);
-        int before = faulty.attempts("TransactWriteItems");
+        String c = create(app, "/api/user/t/collection", "{\"name\":\"unconfirmed\"}", "collection");
+        String e = create(app, "/api/user/t/collection/" + c + "/entry", "{\"value\":{\"v\":1}}", "entry");
+        String one = "/api/user/t/collection/" + c + "/entry/" + e;
+        faulty.fail("PutItem", 1, Failure.THROTTLED); // the version lands; the head, throttled after the SDK's retries, does not
+        Response r = app.put(one, "{\"value\":{\"v\":2}}");
+        faulty.clearFailures();
+        assertEquals(503, r.status(), "not 429: the change was recorded and will show, so it must not read as refused: " + r);
+        assertEquals("unavailable", r.json().path("error").asText());
+        assertEquals(1, app.get(one).json().get(0).path("meta").path("version").asInt(), "not visible yet");
+        assertEquals(1, app.get(one + "/versions").json().size());
 
-        assertThrottled(app.post(entries, "{\"name\":\"e\",\"value\":{\"v\":1}}"));
-        assertThrottled(app.put("/api/user/t/collection/" + c, "{\"name\":\"renamed\"}"));
-        assertEquals(2, faulty.attempts("TransactWriteItems") - before, "not retried as if it were a race with another writer");
-
-        faulty.cancelTransactionsAsThrottled(false);
-        assertEquals(0, app.get(entries).json().size());
-        assertEquals("cancelled", app.get("/api/user/t/collection/" + c).json().get(0).path("name").asText());
+        Response next = app.put(one, "{\"value\":{\"v\":3}}");
+        assertEquals(200, next.status(), next.toString());
+        assertEquals(3, next.json().path("meta").path("version").asInt(), "the next change rolled version 2 forward first");
+        assertEquals(2, app.get(one + "/versions/2").json().path("value").path("v").asInt());
     }
 
     @Test
@@ -120,7 +124,7 @@ class ThrottlingTest {
 
     @Test
     void readinessDoesNotDependOnDataPlaneThrottling() {
-        faulty.throttle("GetItem", "Query", "TransactWriteItems");
+        faulty.throttle("GetItem", "Query", "PutItem");
         assertEquals(200, server.http().get("/ready").status(), "throttling is not an outage: keep the instance in rotation");
     }
 
