@@ -164,7 +164,7 @@ final class Targets {
         }
         Benchmark.Row get = r.row("getEntry", low);
         targets.add(new Target("GET one entry: read units (value ~" + r.valueBytes() + " B, item < 4 KB)", "<= 1 RCU",
-                f("%.2f RCU (BatchGetItem: entry head + collection head, strongly consistent)", get.dynamo().readUnitsPerOp()),
+                f("%.2f RCU (GetItem of the entry head, strongly consistent; the collection from LiveCollections)", get.dynamo().readUnitsPerOp()),
                 get.dynamo().readUnitsPerOp() <= 1.0));
         for (int c : levels) {
             Benchmark.Row g = r.row("getEntry", c);
