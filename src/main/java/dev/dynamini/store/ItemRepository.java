@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * Storage of versioned items, as the model needs it. Every read of one item is one request; every
  * listing reads only what it returns (plus deleted heads when live items are asked for); every
- * {@link Change} is one atomic write.
+ * {@link Change} is seen whole or not at all.
  *
  * <p>Listings are read lazily: each {@code next()} of the iterator they return is one request and
  * gives that request's page of items (possibly empty, when a filter dropped all of it), so that a
