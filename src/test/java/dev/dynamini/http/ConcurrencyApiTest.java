@@ -182,4 +182,61 @@ class ConcurrencyApiTest extends ServerPerClass {
         assertEquals(200, api.post("/api/user/deleter/collection/" + c + "/restore", null).status());
         assertEquals(created.size(), api.get(path).json().size(), "restored, they are all back");
     }
+
+    /**
+     * Names passed around under contention, with the lazy release of registers: 12 writers rename
+     * 6 entries among 3 names, delete and restore them, at random. Whatever the interleaving, no
+     * two live entries share a name, every acknowledged change is in its item's history with the
+     * body it was answered with, and every history is gapless.
+     */
+    @Test
+    void namesPassedAroundUnderContentionStayUniqueAndNoAcknowledgedChangeIsLost() throws Exception {
+        String c = CollectionApiTest.create(api, "shufflers", "s");
+        String path = "/api/user/shufflers/collection/" + c + "/entry";
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ids.add(EntryApiTest.createEntry(api, path, "{\"value\":" + i + "}"));
+        }
+        List<Callable<List<Response>>> writers = new ArrayList<>();
+        for (int w = 0; w < 12; w++) {
+            java.util.Random random = new java.util.Random(w);
+            writers.add(() -> {
+                List<Response> answers = new ArrayList<>();
+                for (int n = 0; n < 12; n++) {
+                    String one = path + "/" + ids.get(random.nextInt(ids.size()));
+                    int pick = random.nextInt(10);
+                    answers.add(pick < 7 ? api.put(one, "{\"name\":\"n" + random.nextInt(3) + "\"}")
+                            : pick < 9 ? api.delete(one)
+                            : api.post(one + "/restore", null));
+                }
+                return answers;
+            });
+        }
+        List<Response> answers = new ArrayList<>();
+        together(writers).forEach(answers::addAll);
+        int acknowledged = 0;
+        for (Response r : answers) {
+            assertTrue(List.of(200, 404, 409).contains(r.status()), r.toString());
+            if (r.status() == 200) {
+                acknowledged++;
+                JsonNode meta = r.json().path("meta");
+                String one = path + "/" + meta.path("entry").asText();
+                JsonNode stored = api.get(one + "/versions/" + meta.path("version").asInt()).json();
+                assertEquals(r.json(), stored, "an acknowledged change is in history as answered");
+            }
+        }
+        assertTrue(acknowledged > 20, "the race wrote something: " + acknowledged);
+        Set<String> liveNames = new HashSet<>();
+        for (JsonNode e : api.get(path).json()) {
+            if (e.has("name")) {
+                assertTrue(liveNames.add(e.path("name").asText()), "two live entries named " + e.path("name"));
+            }
+        }
+        for (String id : ids) {
+            JsonNode history = api.get(path + "/" + id + "/versions").json();
+            for (int v = 0; v < history.size(); v++) {
+                assertEquals(v + 1, history.get(v).path("meta").path("version").asInt(), "gapless: " + history);
+            }
+        }
+    }
 }
