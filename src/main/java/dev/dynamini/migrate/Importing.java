@@ -13,8 +13,12 @@ import java.util.List;
  * written twice, since each is conditioned on the head being the one before it.
  */
 final class Importing implements ItemTarget {
-    /** Another transaction on the same items (a concurrent writer) gets a few more chances. */
-    private static final int CONFLICT_ATTEMPTS = 8;
+    /**
+     * A concurrent writer on the same items, or a name claim left by an attempt that crashed (an
+     * earlier run of this very import): tried again for a few seconds, which outlasts the commit
+     * protocol's grace of 1 s, after which an abandoned claim is fenced off (docs/storage.md).
+     */
+    private static final int CONFLICT_ATTEMPTS = 40;
 
     private final ImportedVersions versions;
 
@@ -128,7 +132,7 @@ final class Importing implements ItemTarget {
 
     private static void pause(int attempt) {
         try {
-            Thread.sleep(Math.min(100, 5L << attempt));
+            Thread.sleep(Math.min(100, 5L << Math.min(attempt, 5)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -23,8 +23,12 @@ import java.util.List;
  * conditioned on the head being the one before it.
  */
 public final class Import {
-    /** Another transaction on the same items (a concurrent writer) gets a few more chances. */
-    private static final int CONFLICT_ATTEMPTS = 8;
+    /**
+     * A concurrent writer on the same items, or a name claim left by an attempt that crashed (an
+     * earlier run of this very import): tried again for a few seconds, which outlasts the commit
+     * protocol's grace of 1 s, after which an abandoned claim is fenced off (docs/storage.md).
+     */
+    private static final int CONFLICT_ATTEMPTS = 40;
 
     private final ItemRepository repository;
     private final ImportedVersions versions;
@@ -149,13 +153,23 @@ public final class Import {
                                 + (resume ? "" : " (to finish an import that stopped, send the stream again with ?resume=true)"), true);
                         case CONFLICT -> {
                             if (attempt >= CONFLICT_ATTEMPTS) {
-                                throw new ImportRejectedException(prefix(line) + "other transactions kept getting in the way of "
+                                throw new ImportRejectedException(prefix(line) + "other writers kept getting in the way of "
                                         + describe(next.key()) + "; send the stream again with ?resume=true", true);
                             }
+                            pause(attempt);
                         }
                     }
                 }
             }
+        }
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(100, 5L << Math.min(attempt, 5)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 
