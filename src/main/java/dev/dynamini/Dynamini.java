@@ -66,7 +66,7 @@ public final class Dynamini implements AutoCloseable {
                 new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace(),
                         config.minRequestDataRate(), config.minRequestDataRateGrace(), config.idleTimeout(),
                         config.slugifyUserIds()),
-                keys, new RateLimiter(config.defaultRate()), items, new Export(repository),
+                keys, new RateLimiter(config.defaultRate()), items, items.erasure(), new Export(repository),
                 new Import(repository, new ImportedVersions(repository)), metrics, tables::ready, requestObserver).start();
         LOG.info("dynamini listening on port {} (HOST {}) with {} ({} API keys)", http.port(), config.host(), dynamo.description(), keys.size());
         config.defaultRate().ifPresent(rate -> LOG.info("keys without a rate of their own are limited to {} (per instance)", rate.describe()));

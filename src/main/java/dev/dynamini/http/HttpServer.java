@@ -4,6 +4,7 @@ import dev.dynamini.auth.ApiKeys;
 import dev.dynamini.console.ConsoleRoutes;
 import dev.dynamini.limits.RateLimiter;
 import dev.dynamini.metrics.Metrics;
+import dev.dynamini.store.Erasure;
 import dev.dynamini.store.VersionedItems;
 import dev.dynamini.transfer.Export;
 import dev.dynamini.transfer.Import;
@@ -51,8 +52,8 @@ public final class HttpServer {
     public record Route(String method, String path) {
     }
 
-    public HttpServer(Settings settings, ApiKeys keys, RateLimiter limiter, VersionedItems items, Export export, Import importer,
-                      Metrics metrics, BooleanSupplier ready, Consumer<RequestRecord> requestObserver) {
+    public HttpServer(Settings settings, ApiKeys keys, RateLimiter limiter, VersionedItems items, Erasure erasure, Export export,
+                      Import importer, Metrics metrics, BooleanSupplier ready, Consumer<RequestRecord> requestObserver) {
         this.shutdownGrace = settings.shutdownGrace();
         JsonOut json = new JsonOut();
         Authentication authentication = new Authentication(keys, limiter, metrics::rateLimited);
@@ -113,7 +114,7 @@ public final class HttpServer {
             new ConsoleRoutes().register(config.routes);
             new WhoAmIRoute(json).register(config.routes);
             // collections and entries are served by the same routes over the same versioning model
-            ItemRoutes itemRoutes = new ItemRoutes(items, json);
+            ItemRoutes itemRoutes = new ItemRoutes(items, erasure, json);
             itemRoutes.registerApplicationList(config.routes);
             itemRoutes.register(config.routes, Resource.COLLECTIONS);
             itemRoutes.register(config.routes, Resource.ENTRIES);

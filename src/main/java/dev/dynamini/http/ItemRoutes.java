@@ -3,6 +3,7 @@ package dev.dynamini.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dynamini.store.Content;
 import dev.dynamini.store.Created;
+import dev.dynamini.store.Erasure;
 import dev.dynamini.store.InvalidInputException;
 import dev.dynamini.store.Existence;
 import dev.dynamini.store.Item;
@@ -26,16 +27,18 @@ import java.util.function.UnaryOperator;
 /**
  * The routes of a kind of versioned item, the same for collections and entries: list, create,
  * read, update, patch, delete, history, one version, diff, restore. They translate HTTP to calls on
- * {@link VersionedItems} and back, and hold no storage logic.
+ * {@link VersionedItems} (and {@link Erasure} for purges) and back, and hold no storage logic.
  */
 final class ItemRoutes {
     /** On an item's versions (/versions, filter=all): its oldest versions were removed by retention. */
     static final String HISTORY_TRIMMED = "X-History-Trimmed";
     private final VersionedItems items;
+    private final Erasure erasure;
     private final JsonOut json;
 
-    ItemRoutes(VersionedItems items, JsonOut json) {
+    ItemRoutes(VersionedItems items, Erasure erasure, JsonOut json) {
         this.items = items;
+        this.erasure = erasure;
         this.json = json;
     }
 
@@ -140,7 +143,7 @@ final class ItemRoutes {
                 // a purge removes every version whatever the latest is: a condition on one would mislead
                 throw ApiError.badRequest("If-Match does not apply to a purge");
             }
-            sendPurged(ctx, resource == Resource.COLLECTIONS ? items.purgeCollection(key) : items.purge(key));
+            sendPurged(ctx, resource == Resource.COLLECTIONS ? erasure.purgeCollection(key) : erasure.purge(key));
             return;
         }
         sendItem(ctx, 200, items.delete(key, ifMatch));
@@ -155,7 +158,7 @@ final class ItemRoutes {
                 // a user is not an item: it has no soft delete, only erasure
                 throw new ApiError(404, "not_found", "a user cannot be deleted, only purged: DELETE /api/user/" + user + "?purge=true");
             }
-            sendPurged(ctx, items.purgeUser(Requests.caller(ctx).application(), user));
+            sendPurged(ctx, erasure.purgeUser(Requests.caller(ctx).application(), user));
         });
     }
 
