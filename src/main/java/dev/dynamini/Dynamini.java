@@ -13,6 +13,7 @@ import dev.dynamini.http.RequestRecord;
 import dev.dynamini.limits.RateLimiter;
 import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.Cursors;
+import dev.dynamini.store.Erasure;
 import dev.dynamini.store.IdGenerator;
 import dev.dynamini.store.LiveCollections;
 import dev.dynamini.store.VersionedItems;
@@ -60,13 +61,15 @@ public final class Dynamini implements AutoCloseable {
         IdGenerator ids = new IdGenerator(Clock.systemUTC());
         // CURSOR_SECRET, or one derived from the API keys: every instance of a deployment agrees
         byte[] cursorSecret = config.cursorSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).orElseGet(keys::derivedSecret);
-        VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), new Cursors(cursorSecret),
-                new LiveCollections(repository, config.collectionCache()), config.dynamoTimeout(), keys.retention());
+        LiveCollections collections = new LiveCollections(repository, config.collectionCache());
+        VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), new Cursors(cursorSecret), collections, keys.retention());
+        // a purge waits out the entry writes that saw a collection live: one DynamoDB call's timeout
+        Erasure erasure = new Erasure(items, repository, collections, Clock.systemUTC(), config.dynamoTimeout());
         HttpServer http = new HttpServer(
                 new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.corsOrigins(), config.shutdownGrace(),
                         config.minRequestDataRate(), config.minRequestDataRateGrace(), config.idleTimeout(),
                         config.slugifyUserIds()),
-                keys, new RateLimiter(config.defaultRate()), items, items.erasure(), new Export(repository),
+                keys, new RateLimiter(config.defaultRate()), items, erasure, new Export(repository),
                 new Import(repository, new ImportedVersions(repository)), metrics, tables::ready, requestObserver).start();
         LOG.info("dynamini listening on port {} (HOST {}) with {} ({} API keys)", http.port(), config.host(), dynamo.description(), keys.size());
         config.defaultRate().ifPresent(rate -> LOG.info("keys without a rate of their own are limited to {} (per instance)", rate.describe()));

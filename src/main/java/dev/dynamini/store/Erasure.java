@@ -27,7 +27,7 @@ public final class Erasure {
      * (plus the time {@code collections} may remember a collection as live) after deleting a
      * collection before it sweeps the entries.
      */
-    Erasure(VersionedItems items, ItemRepository repository, LiveCollections collections, Clock clock, Duration writeSettle) {
+    public Erasure(VersionedItems items, ItemRepository repository, LiveCollections collections, Clock clock, Duration writeSettle) {
         this.items = items;
         this.repository = repository;
         this.collections = collections;

@@ -1,7 +1,6 @@
 package dev.dynamini.store;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -31,18 +30,11 @@ public final class VersionedItems {
     private final CursorPaging paging;
     private final RetentionMarks retention;
     private final AsOfReads asOfReads;
-    private final Erasure erasure;
     private final EntrySchemas schemas = new EntrySchemas();
 
-    /**
-     * {@code writeSettle}: how long an entry write may take from checking that its collection is
-     * live to its last DynamoDB write; a purge waits that long (plus the time {@code collections}
-     * may remember a collection as live) after deleting a collection before it sweeps the entries
-     * ({@link #erasure()}). {@code retention}: by application; an application not in it keeps
-     * every version.
-     */
+    /** {@code retention}: by application; an application not in it keeps every version. */
     public VersionedItems(ItemRepository repository, IdGenerator ids, Clock clock, Cursors cursors,
-            LiveCollections collections, Duration writeSettle, Map<String, RetentionPolicy> retention) {
+            LiveCollections collections, Map<String, RetentionPolicy> retention) {
         this.repository = repository;
         this.ids = ids;
         this.clock = clock;
@@ -50,13 +42,6 @@ public final class VersionedItems {
         this.paging = new CursorPaging(cursors);
         this.retention = new RetentionMarks(repository, collections, retention);
         this.asOfReads = new AsOfReads(repository, paging);
-        // a purge soft-deletes a collection through this class's writes first
-        this.erasure = new Erasure(this, repository, collections, clock, writeSettle);
-    }
-
-    /** The purges of items, collections and users, on the same tables and settings as these writes. */
-    public Erasure erasure() {
-        return erasure;
     }
 
     // ---- writes ---------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ class CommitProtocolCrashTest {
                         }
                     });
             items = new VersionedItems(repository, new IdGenerator(Clock.systemUTC()), Clock.systemUTC(),
-                    new Cursors("crash-test-secret-0123".getBytes()), new LiveCollections(repository, Duration.ZERO), Duration.ofSeconds(1), Map.of());
+                    new Cursors("crash-test-secret-0123".getBytes()), new LiveCollections(repository, Duration.ZERO), Map.of());
         }
     }
 
