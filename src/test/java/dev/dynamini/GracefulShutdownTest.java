@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.dynamini.config.Config;
 import dev.dynamini.dynamo.DynamoConnection;
+import dev.dynamini.testing.FaultyServer;
 import dev.dynamini.testing.DynamoLocalServer;
 import dev.dynamini.testing.FaultyHttpClient;
 import dev.dynamini.testing.Http;
@@ -19,7 +20,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -30,15 +30,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class GracefulShutdownTest {
-    private record Running(TestServer server, FaultyHttpClient faulty) {
-    }
-
     @Test
     void aRequestInFlightFinishesBeforeTheServerStops() throws Exception {
         try (DynamoLocalServer local = DynamoLocalServer.start()) {
             Map<String, String> env = local.env(30_000);
             env.put("SHUTDOWN_GRACE_MS", "30000");
-            Running running = start(env);
+            FaultyServer running = FaultyServer.start(env);
             TestServer server = running.server();
             Http app = server.appA();
             String c = app.post("/api/user/u/collection", "{\"name\":\"c\"}").json().path("meta").path("collection").asText();
@@ -99,7 +96,7 @@ class GracefulShutdownTest {
         try (DynamoLocalServer local = DynamoLocalServer.start()) {
             Map<String, String> env = local.env(30_000);
             env.put("SHUTDOWN_GRACE_MS", "500");
-            Running running = start(env);
+            FaultyServer running = FaultyServer.start(env);
             TestServer server = running.server();
             Http app = server.appA();
             running.faulty().hold("Query");
@@ -114,15 +111,6 @@ class GracefulShutdownTest {
             // an answer or a cut connection, but not a client left waiting
             stuck.handle((response, cut) -> null).get(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static Running start(Map<String, String> env) {
-        AtomicReference<FaultyHttpClient> faulty = new AtomicReference<>();
-        DynamoConnection connection = DynamoConnection.remote(Config.from(env), http -> {
-            faulty.set(new FaultyHttpClient(http));
-            return faulty.get();
-        });
-        return new Running(TestServer.startOwning(env, connection), faulty.get());
     }
 
     private static void awaitHeld(FaultyHttpClient faulty) throws InterruptedException {

@@ -144,10 +144,9 @@ public final class DynamoItemRepository implements ItemRepository {
         return listings.versionsInScope(scope, after, limit);
     }
 
-    /** Committed versions only: read up to the head, which costs one GetItem first. */
     @Override
-    public Iterator<List<Item>> versionsOf(ItemKey key, Position after, int limit, Order order) {
-        return listings.versionsOf(key, head(key).map(Item::version).orElse(0L), after, limit, order);
+    public Iterator<List<Item>> versionsOf(Item head, Position after, int limit, Order order) {
+        return listings.versionsOf(head.key(), head.version(), after, limit, order);
     }
 
     // ---- writes ---------------------------------------------------------------------------------

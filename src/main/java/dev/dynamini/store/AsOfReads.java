@@ -29,7 +29,7 @@ final class AsOfReads {
         Item head = repository.head(key).orElseThrow(() -> VersionedItems.notFound(key));
         Item at = versionAt(head, then).orElseThrow(() -> VersionedItems.notFound(key));
         if (filter == Filter.ALL) {
-            FirstItem oldest = new FirstItem(repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC));
+            FirstItem oldest = new FirstItem(repository.versionsOf(head, null, ItemRepository.EVERYTHING, Order.ASC));
             Iterator<List<Item>> versions = Pages.map(oldest,
                     version -> version.updatedAt().isAfter(then) ? Optional.empty() : Optional.of(version));
             return Listing.streamed(versions.hasNext() ? versions.next() : List.of(), versions, OptionalLong.of(at.version()))
@@ -78,7 +78,7 @@ final class AsOfReads {
             return Optional.empty();
         }
         long expected = head.version();
-        Iterator<List<Item>> newestFirst = repository.versionsOf(head.key(), null, ItemRepository.EVERYTHING, Order.DESC);
+        Iterator<List<Item>> newestFirst = repository.versionsOf(head, null, ItemRepository.EVERYTHING, Order.DESC);
         while (newestFirst.hasNext()) {
             for (Item version : newestFirst.next()) {
                 if (!version.updatedAt().isAfter(then)) {

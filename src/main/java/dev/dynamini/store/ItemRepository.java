@@ -36,8 +36,12 @@ public interface ItemRepository {
     /** Every committed version of every item of the scope, in creation order then version order. */
     Iterator<List<Item>> versionsInScope(Scope scope, Position after, int limit);
 
-    /** The committed versions of one item. */
-    Iterator<List<Item>> versionsOf(ItemKey key, Position after, int limit, Order order);
+    /**
+     * The versions of the item whose head the caller has just read, up to that head: a version
+     * above the head is pending, not committed (docs/storage.md), so the head is the edge of the
+     * item's history.
+     */
+    Iterator<List<Item>> versionsOf(Item head, Position after, int limit, Order order);
 
     /**
      * Commits the change: once this returns, it is durable and every reader sees it; if it throws

@@ -318,19 +318,12 @@ public final class VersionedItems {
         return head;
     }
 
+    /** Every version up to the head, which is read first: the edge of history, and the ETag. */
     private Listing allVersions(ItemKey key) {
-        FirstItem versions = new FirstItem(repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC));
+        Item head = repository.head(key).orElseThrow(() -> notFound(key));
+        FirstItem versions = new FirstItem(repository.versionsOf(head, null, ItemRepository.EVERYTHING, Order.ASC));
         List<Item> first = versions.hasNext() ? versions.next() : List.of();
-        if (first.isEmpty() && !versions.hasNext()) {
-            throw notFound(key);
-        }
-        // the ETag is the latest version, the last one listed; a history longer than one DynamoDB
-        // page is sent before its end is read, so then the head tells it (one more read, for such
-        // histories only)
-        long latest = versions.hasNext()
-                ? repository.head(key).orElseThrow(() -> notFound(key)).version()
-                : first.get(first.size() - 1).version();
-        return Listing.streamed(first, versions, OptionalLong.of(latest)).withHistoryTrimmed(versions.trimmed());
+        return Listing.streamed(first, versions, OptionalLong.of(head.version())).withHistoryTrimmed(versions.trimmed());
     }
 
     /**
@@ -388,11 +381,15 @@ public final class VersionedItems {
     public Listing history(ItemKey key, Order order, PageRequest page) {
         String listing = key.scope().describe() + "|" + key.id() + "|versions|" + order;
         Position after = paging.after(listing, page);
-        FirstItem read = new FirstItem(repository.versionsOf(key, after, page.itemsToRead(), order));
-        Listing versions = paging.listingOf(listing, read, page);
-        if (versions.isEmpty() && after == null) {
-            throw notFound(key);
+        Optional<Item> head = repository.head(key);
+        if (head.isEmpty()) {
+            if (after == null) {
+                throw notFound(key);
+            }
+            return Listing.empty();
         }
+        FirstItem read = new FirstItem(repository.versionsOf(head.get(), after, page.itemsToRead(), order));
+        Listing versions = paging.listingOf(listing, read, page);
         boolean trimmed;
         if (order == Order.ASC && after == null) {
             trimmed = read.trimmed();

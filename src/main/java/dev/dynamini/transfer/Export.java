@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -38,9 +39,10 @@ public final class Export {
             // goes on strictly after it
             ItemKey collection = Scope.collectionsOf(application, after.user()).item(after.collection());
             Scope entries = Scope.entriesOf(application, after.user(), after.collection());
-            if (repository.head(collection).isPresent()) {
+            Optional<Item> head = repository.head(collection);
+            if (head.isPresent()) {
                 if (after.entry() == null) {
-                    sources.add(() -> repository.versionsOf(collection, new Position(after.user(), after.collection(), after.version()),
+                    sources.add(() -> repository.versionsOf(head.get(), new Position(after.user(), after.collection(), after.version()),
                             ItemRepository.EVERYTHING, Order.ASC));
                     sources.add(() -> repository.versionsInScope(entries, null, ItemRepository.EVERYTHING));
                 } else {
@@ -62,7 +64,7 @@ public final class Export {
                     } else if (heads.hasNext()) {
                         for (Item head : heads.next()) {
                             ItemKey key = head.key();
-                            sources.add(() -> repository.versionsOf(key, null, ItemRepository.EVERYTHING, Order.ASC));
+                            sources.add(() -> repository.versionsOf(head, null, ItemRepository.EVERYTHING, Order.ASC));
                             sources.add(() -> repository.versionsInScope(
                                     Scope.entriesOf(application, key.scope().user(), key.id()), null, ItemRepository.EVERYTHING));
                         }

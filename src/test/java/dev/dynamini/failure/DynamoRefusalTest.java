@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dynamini.config.Config;
-import dev.dynamini.dynamo.DynamoConnection;
 import dev.dynamini.http.RequestRecord;
+import dev.dynamini.testing.FaultyServer;
 import dev.dynamini.testing.DynamoLocalServer;
 import dev.dynamini.testing.FaultyHttpClient;
 import dev.dynamini.testing.FaultyHttpClient.Failure;
@@ -16,7 +15,6 @@ import dev.dynamini.testing.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,13 +36,9 @@ class DynamoRefusalTest {
     static void start() {
         local = DynamoLocalServer.start();
         Map<String, String> env = local.env(5000);
-        AtomicReference<FaultyHttpClient> wrapped = new AtomicReference<>();
-        DynamoConnection connection = DynamoConnection.remote(Config.from(env), http -> {
-            wrapped.set(new FaultyHttpClient(http));
-            return wrapped.get();
-        });
-        server = TestServer.startOwning(env, connection);
-        faulty = wrapped.get();
+        FaultyServer running = FaultyServer.start(env);
+        server = running.server();
+        faulty = running.faulty();
         app = server.appA();
         Response c = app.post("/api/user/r/collection", "{\"name\":\"refusals\"}");
         entries = "/api/user/r/collection/" + c.json().path("meta").path("collection").asText() + "/entry";

@@ -3,8 +3,7 @@ package dev.dynamini.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dynamini.config.Config;
-import dev.dynamini.dynamo.DynamoConnection;
+import dev.dynamini.testing.FaultyServer;
 import dev.dynamini.testing.DynamoLocalServer;
 import dev.dynamini.testing.FaultyHttpClient;
 import dev.dynamini.testing.FaultyHttpClient.Failure;
@@ -12,7 +11,6 @@ import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
 import dev.dynamini.testing.TestServer;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,13 +31,9 @@ class ThrottlingTest {
         local = DynamoLocalServer.start();
         // the production default timeout: throttling must come out as 429 well inside it
         Map<String, String> env = local.env(5000);
-        AtomicReference<FaultyHttpClient> wrapped = new AtomicReference<>();
-        DynamoConnection connection = DynamoConnection.remote(Config.from(env), http -> {
-            wrapped.set(new FaultyHttpClient(http));
-            return wrapped.get();
-        });
-        server = TestServer.startOwning(env, connection);
-        faulty = wrapped.get();
+        FaultyServer running = FaultyServer.start(env);
+        server = running.server();
+        faulty = running.faulty();
     }
 
     @AfterAll
