@@ -12,7 +12,11 @@ import dev.dynamini.http.HttpServer;
 import dev.dynamini.http.RequestRecord;
 import dev.dynamini.limits.RateLimiter;
 import dev.dynamini.metrics.Metrics;
+import dev.dynamini.store.ChangeFeed;
 import dev.dynamini.store.Cursors;
+import dev.dynamini.store.WritesInFlight;
+import dev.dynamini.feed.LiveFeed;
+import java.time.Duration;
 import dev.dynamini.store.Erasure;
 import dev.dynamini.store.IdGenerator;
 import dev.dynamini.store.LiveCollections;
@@ -34,6 +38,8 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 /** The assembled server: the parts wired together, started and stopped as one. */
 public final class Dynamini implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dynamini.class);
+    /** How often a waiting change feed reads again for the changes of other instances. */
+    private static final Duration LIVE_FEED_POLL = Duration.ofSeconds(1);
 
     private final DynamoConnection dynamo;
     private final HttpServer http;
@@ -57,12 +63,18 @@ public final class Dynamini implements AutoCloseable {
         tables.ensure();
         ensureTimeToLive(tables, keys);
         DynamoItemRepository repository = new DynamoItemRepository(new MeteredDynamoDb(dynamo.client(), metrics), names,
-                config.consistentRead(), dynamo.commitBarrier());
+                config.consistentRead(), dynamo.commitBarrier(), keys.feedApplications()::contains);
         IdGenerator ids = new IdGenerator(Clock.systemUTC());
         // CURSOR_SECRET, or one derived from the API keys: every instance of a deployment agrees
         byte[] cursorSecret = config.cursorSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).orElseGet(keys::derivedSecret);
         LiveCollections collections = new LiveCollections(repository, config.collectionCache());
-        VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), new Cursors(cursorSecret), collections, keys.retention());
+        Cursors cursors = new Cursors(cursorSecret);
+        WritesInFlight writes = new WritesInFlight(Clock.systemUTC());
+        VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), cursors, collections, keys.retention(), writes);
+        ChangeFeed feed = new ChangeFeed(repository, cursors, writes, Clock.systemUTC(), config.feedSettle(), keys.feedApplications()::contains);
+        LiveFeed live = new LiveFeed(feed, writes,
+                new LiveFeed.Limits(config.feedMaxWaiting(), config.feedMaxStreams(), LIVE_FEED_POLL, config.feedSettle()));
+        metrics.liveFeeds(live::waiting, live::streams, config.feedMaxWaiting(), config.feedMaxStreams());
         // a purge waits out the entry writes that saw a collection live: one DynamoDB call's timeout
         Erasure erasure = new Erasure(items, repository, collections, Clock.systemUTC(), config.dynamoTimeout());
         HttpServer http = new HttpServer(
@@ -70,10 +82,12 @@ public final class Dynamini implements AutoCloseable {
                         config.minRequestDataRate(), config.minRequestDataRateGrace(), config.idleTimeout(),
                         config.slugifyUserIds()),
                 keys, new RateLimiter(config.defaultRate()), items, erasure, new Export(repository),
-                new Import(repository, new ImportedVersions(repository)), metrics, tables::ready, requestObserver).start();
+                new Import(repository, new ImportedVersions(repository)), feed, live, metrics, tables::ready, requestObserver).start();
         LOG.info("dynamini listening on port {} (HOST {}) with {} ({} API keys)", http.port(), config.host(), dynamo.description(), keys.size());
         config.defaultRate().ifPresent(rate -> LOG.info("keys without a rate of their own are limited to {} (per instance)", rate.describe()));
         keys.warnings().forEach(warning -> LOG.warn("API keys: {}", warning));
+        keys.feedApplications().forEach(application -> LOG.info("application '{}' keeps a change feed (FEED_SETTLE_MS {})",
+                application, config.feedSettle().toMillis()));
         keys.retention().forEach((application, policy) -> LOG.info("retention of application '{}': {}", application, policy.describe()));
         if (keys.placeholderKeys() > 0 && !loopback(config.host())) {
             LOG.warn("!!! {} of the API keys are the published example keys (\"{}...\") and HOST={} is reachable from other"

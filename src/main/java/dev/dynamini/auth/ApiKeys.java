@@ -41,8 +41,11 @@ public final class ApiKeys {
     private final int placeholders;
     private final List<String> warnings;
     private final Map<String, RetentionPolicy> retention;
+    private final Set<String> feedApplications;
 
-    private ApiKeys(List<Known> known, int placeholders, List<String> warnings, Map<String, RetentionPolicy> retention) {
+    private ApiKeys(List<Known> known, int placeholders, List<String> warnings, Map<String, RetentionPolicy> retention,
+            Set<String> feedApplications) {
+        this.feedApplications = Set.copyOf(feedApplications);
         this.known = List.copyOf(known);
         this.placeholders = placeholders;
         this.warnings = List.copyOf(warnings);
@@ -55,6 +58,14 @@ public final class ApiKeys {
      */
     public Map<String, RetentionPolicy> retention() {
         return retention;
+    }
+
+    /**
+     * The applications that keep a change feed ({@code "feed": true} on their key entries): their
+     * changes are indexed for {@code ?since=}, at one more write unit per change (docs/storage.md).
+     */
+    public Set<String> feedApplications() {
+        return feedApplications;
     }
 
     /** What the key list allows but should not have (never a key itself): logged at start-up. */
@@ -132,6 +143,7 @@ public final class ApiKeys {
         // an application's retention and the entry that set it first, to check the others agree
         Map<String, Optional<RetentionPolicy>> retentionOf = new LinkedHashMap<>();
         Map<String, String> retentionSetBy = new HashMap<>();
+        Map<String, Boolean> feedOf = new HashMap<>();
         int index = 0;
         for (JsonNode entry : root) {
             String where = "entry " + index++;
@@ -166,6 +178,16 @@ public final class ApiKeys {
                         + ", a key of the same application '" + application + "'; every key entry of an application must carry the same"
                         + " \"retention\" (or none)");
             }
+            JsonNode feedNode = entry.path("feed");
+            if (!feedNode.isMissingNode() && !feedNode.isNull() && !feedNode.isBoolean()) {
+                throw new ConfigException(variable, where + ": \"feed\" must be true or false");
+            }
+            boolean feed = feedNode.asBoolean(false);
+            Boolean earlierFeed = feedOf.putIfAbsent(application, feed);
+            if (earlierFeed != null && earlierFeed != feed) {
+                throw new ConfigException(variable, where + ": its \"feed\" differs from that of another key of the same application '"
+                        + application + "'; every key entry of an application must carry the same \"feed\" (or none)");
+            }
             known.add(new Known(sha256(key), new Caller(application, access, index - 1, rate(variable, entry, where))));
             if (key.startsWith(PLACEHOLDER_PREFIX)) {
                 placeholders++;
@@ -173,7 +195,13 @@ public final class ApiKeys {
         }
         Map<String, RetentionPolicy> retention = new LinkedHashMap<>();
         retentionOf.forEach((application, policy) -> policy.ifPresent(p -> retention.put(application, p)));
-        return new ApiKeys(known, placeholders, warnings, retention);
+        Set<String> feedApplications = new HashSet<>();
+        feedOf.forEach((application, feed) -> {
+            if (feed) {
+                feedApplications.add(application);
+            }
+        });
+        return new ApiKeys(known, placeholders, warnings, retention, feedApplications);
     }
 
     private static final String RETENTION_SHAPE = "{\"versions\"?: whole number from 1 to " + Retention.MAX_VERSIONS

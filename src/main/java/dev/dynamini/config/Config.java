@@ -39,7 +39,10 @@ public record Config(
         Optional<String> cursorSecret,
         boolean slugifyUserIds,
         Optional<Rate> defaultRate,
-        Duration collectionCache) {
+        Duration collectionCache,
+        Duration feedSettle,
+        int feedMaxWaiting,
+        int feedMaxStreams) {
 
     /** DynamoDB items are limited to 400 KB; a value is stored with its metadata in one item. */
     public static final int MAX_BODY_BYTES_LIMIT = 350 * 1024;
@@ -99,7 +102,12 @@ public record Config(
                 r.optionalSecret("CURSOR_SECRET", 16),
                 r.bool("SLUGIFY_USER_IDS", false),
                 r.rate("RATE_LIMIT_PER_SECOND", "RATE_LIMIT_BURST"),
-                Duration.ofMillis(r.boundedInt("COLLECTION_CACHE_MS", 1000, 0, 60_000)));
+                Duration.ofMillis(r.boundedInt("COLLECTION_CACHE_MS", 1000, 0, 60_000)),
+                // embedded, this process is DynamoDB's only writer, and knows its own writes in flight
+                Duration.ofMillis(r.boundedInt("FEED_SETTLE_MS",
+                        r.optionalString("AWS_REGION").isEmpty() && r.optionalString("DYNAMODB_ENDPOINT").isEmpty() ? 0 : 5000, 0, 600_000)),
+                r.boundedInt("FEED_MAX_WAITING", 256, 0, 100_000),
+                r.boundedInt("FEED_MAX_STREAMS", 64, 0, 100_000));
     }
 
     /** Parses one variable at a time so that each error names its variable. */

@@ -6,6 +6,7 @@ import static dev.dynamini.dynamo.ItemCodec.s;
 
 import dev.dynamini.store.Change;
 import dev.dynamini.store.CommitRejectedException;
+import dev.dynamini.store.FeedPosition;
 import dev.dynamini.store.CommitRejectedException.Reason;
 import dev.dynamini.store.Item;
 import dev.dynamini.store.ItemKey;
@@ -18,6 +19,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -72,9 +74,13 @@ final class CommitProtocol {
     private final Clock clock;
     private final Duration claimGrace;
     private final Probe probe;
+    private final Predicate<String> keepsFeed;
 
-    CommitProtocol(MeteredDynamoDb dynamo, TableNames tables, CommitBarrier commitBarrier, Clock clock, Duration claimGrace, Probe probe) {
+    /** {@code keepsFeed}: the applications whose versions carry the change feed's keys. */
+    CommitProtocol(MeteredDynamoDb dynamo, TableNames tables, CommitBarrier commitBarrier, Clock clock, Duration claimGrace, Probe probe,
+            Predicate<String> keepsFeed) {
         this.dynamo = dynamo;
+        this.keepsFeed = keepsFeed;
         this.tables = tables;
         this.commitBarrier = commitBarrier;
         this.clock = clock;
@@ -128,10 +134,21 @@ final class CommitProtocol {
         }
     }
 
-    /** The version item, carrying the token of the attempt that writes it. */
-    private static Map<String, AttributeValue> versionItem(Item next, String token) {
+    /**
+     * The version item, carrying the token of the attempt that writes it and, for an application that
+     * keeps a change feed, its feed position (and, for a collection, its application's feed bucket),
+     * which puts it in the feed indexes.
+     */
+    private Map<String, AttributeValue> versionItem(Item next, String token) {
         Map<String, AttributeValue> version = new HashMap<>(ItemCodec.version(next));
         version.put(ItemCodec.WRITER, s(token));
+        Scope scope = next.key().scope();
+        if (keepsFeed.test(scope.application())) {
+            version.put(KeyLayout.FEED_POSITION, s(FeedPosition.of(next)));
+            if (next.key().kind() == Kind.COLLECTION) {
+                version.put(KeyLayout.FEED_BUCKET, s(KeyLayout.feedBucket(scope.application(), scope.user())));
+            }
+        }
         return version;
     }
 
@@ -167,6 +184,16 @@ final class CommitProtocol {
                 .key(key(KeyLayout.partition(next.key().scope()), KeyLayout.version(next.key().id(), next.version())))
                 .build());
         throw new CommitRejectedException(Reason.ITEM_CHANGED, null);
+    }
+
+    /**
+     * A change feed's reader met a pending version (its writer stalled or crashed after writing it):
+     * makes it the head, as its next writer would, and durable before the reader answers with it.
+     */
+    void rollForwardForReader(Item pending) {
+        if (rollForward(pending)) {
+            commitBarrier.awaitDurable(tables.of(pending.key().kind()), headKey(pending.key()), pending.version());
+        }
     }
 
     /** Makes a pending version the head, if the head is still at the version before it. */

@@ -4,6 +4,7 @@ import static dev.dynamini.dynamo.ItemCodec.key;
 import static dev.dynamini.dynamo.ItemCodec.n;
 
 import dev.dynamini.store.Change;
+import dev.dynamini.store.ChangePage;
 import dev.dynamini.store.Item;
 import dev.dynamini.store.ItemKey;
 import dev.dynamini.store.ItemRepository;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -45,28 +47,28 @@ public final class DynamoItemRepository implements ItemRepository {
     private final Listings listings;
     private final BatchTransaction batches;
     private final Sweeper sweeper;
+    private final FeedReads feed;
     /** Tells which versions have expired (retention): reads hide them from their expiry on. */
     private final Clock clock;
 
-    public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier) {
-        this(dynamo, tables, consistentRead, commitBarrier, Clock.systemUTC());
-    }
-
-    public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier, Clock clock) {
-        this(dynamo, tables, consistentRead, commitBarrier, clock, CLAIM_GRACE, CommitProtocol.Probe.NONE);
+    /** {@code keepsFeed}: the applications whose changes are indexed for the change feed. */
+    public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier,
+            Predicate<String> keepsFeed) {
+        this(dynamo, tables, consistentRead, commitBarrier, Clock.systemUTC(), CLAIM_GRACE, CommitProtocol.Probe.NONE, keepsFeed);
     }
 
     DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier,
-            Clock clock, Duration claimGrace, CommitProtocol.Probe probe) {
+            Clock clock, Duration claimGrace, CommitProtocol.Probe probe, Predicate<String> keepsFeed) {
         this.dynamo = dynamo;
         this.tables = tables;
         this.consistentRead = consistentRead;
         this.clock = clock;
-        this.protocol = new CommitProtocol(dynamo, tables, commitBarrier, clock, claimGrace, probe);
+        this.protocol = new CommitProtocol(dynamo, tables, commitBarrier, clock, claimGrace, probe, keepsFeed);
         this.reads = new BatchReads(dynamo, tables, consistentRead);
         this.listings = new Listings(dynamo, tables, consistentRead, reads, clock);
         this.batches = new BatchTransaction(dynamo, tables, commitBarrier, protocol, reads);
         this.sweeper = new Sweeper(dynamo, tables, commitBarrier);
+        this.feed = new FeedReads(dynamo, tables, reads, protocol, clock);
     }
 
     // ---- single items ---------------------------------------------------------------------------
@@ -147,6 +149,12 @@ public final class DynamoItemRepository implements ItemRepository {
     @Override
     public Iterator<List<Item>> versionsOf(Item head, Position after, int limit, Order order) {
         return listings.versionsOf(head.key(), head.version(), after, limit, order);
+    }
+
+    /** The feed indexes: see {@link FeedReads}. */
+    @Override
+    public ChangePage changes(Scope scope, String after, String upTo, int limit) {
+        return feed.changes(scope, after, upTo, limit);
     }
 
     // ---- writes ---------------------------------------------------------------------------------

@@ -17,6 +17,20 @@ final class KeyLayout {
     /** Partition key of the collections table's index over all of an application's collections. */
     static final String APP = "app";
     static final String BY_APPLICATION = "byApplication";
+    /**
+     * On the version items of applications that keep a change feed: the version's
+     * {@link dev.dynamini.store.FeedPosition}, sort key of the feed indexes (docs/storage.md, "The
+     * change feed"). Heads never carry it, so the indexes hold versions only.
+     */
+    static final String FEED_POSITION = "fs";
+    /** On collection version items of such applications: {@code <app>#<bucket>}, partition key of {@link #BY_APPLICATION_CHANGE}. */
+    static final String FEED_BUCKET = "fa";
+    /** Both tables: a scope's versions by feed position ({@code pk} hash, {@code fs} range), keys only. */
+    static final String BY_CHANGE = "byChange";
+    /** Collections table: an application's collection versions by feed position, spread over {@link #FEED_BUCKETS} partitions. */
+    static final String BY_APPLICATION_CHANGE = "byApplicationChange";
+    /** Partitions an application's collection feed is spread over, by user, so that no one key takes all its writes. */
+    static final int FEED_BUCKETS = 8;
 
     static final String HEAD = "H#";
     static final String VERSION = "V#";
@@ -29,6 +43,11 @@ final class KeyLayout {
         return scope.kind() == Kind.COLLECTION
                 ? scope.application() + "#" + scope.user()
                 : scope.application() + "#" + scope.user() + "#" + scope.collection();
+    }
+
+    /** The feed partition of a user's collections: one of the application's {@link #FEED_BUCKETS}, by user. */
+    static String feedBucket(String application, String user) {
+        return application + "#" + Math.floorMod(user.hashCode(), FEED_BUCKETS);
     }
 
     static String head(String id) {

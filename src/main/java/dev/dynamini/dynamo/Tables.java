@@ -9,12 +9,16 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateGlobalSecondaryIndexAction;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
+import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.LimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -26,7 +30,8 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 
 /**
- * Creates the two tables (and the collections table's index) when they are missing, and refuses to
+ * Creates the two tables (and their indexes: the collections table's byApplication, and the
+ * change feed's) when they are missing, adds the change feed's indexes to tables made before them, and refuses to
  * start on existing tables whose keys are not the ones dynamini writes.
  */
 public final class Tables {
@@ -37,6 +42,24 @@ public final class Tables {
     private static final List<KeySchemaElement> INDEX_KEYS = List.of(
             KeySchemaElement.builder().attributeName(KeyLayout.APP).keyType(KeyType.HASH).build(),
             KeySchemaElement.builder().attributeName(KeyLayout.SK).keyType(KeyType.RANGE).build());
+
+    /** The change feed's indexes of a table: name and keys (docs/storage.md, "The change feed"). */
+    private record FeedIndex(String name, String partitionAttribute) {
+        List<KeySchemaElement> keys() {
+            return List.of(
+                    KeySchemaElement.builder().attributeName(partitionAttribute).keyType(KeyType.HASH).build(),
+                    KeySchemaElement.builder().attributeName(KeyLayout.FEED_POSITION).keyType(KeyType.RANGE).build());
+        }
+
+        GlobalSecondaryIndex.Builder definition() {
+            return GlobalSecondaryIndex.builder().indexName(name).keySchema(keys()).projection(p -> p.projectionType(ProjectionType.KEYS_ONLY));
+        }
+    }
+
+    private static List<FeedIndex> feedIndexes(boolean collections) {
+        FeedIndex byChange = new FeedIndex(KeyLayout.BY_CHANGE, KeyLayout.PK);
+        return collections ? List.of(byChange, new FeedIndex(KeyLayout.BY_APPLICATION_CHANGE, KeyLayout.FEED_BUCKET)) : List.of(byChange);
+    }
 
     private final DynamoDbClient client;
     private final TableNames names;
@@ -127,6 +150,61 @@ public final class Tables {
             description = awaitActive(table);
         }
         verify(table, description, withApplicationIndex);
+        ensureFeedIndexes(table, description, withApplicationIndex);
+    }
+
+    /**
+     * Adds the change feed's indexes to a table made before them (one UpdateTable each, as DynamoDB
+     * builds one new index at a time), and waits until they are active. Versions written before
+     * carry no feed position, so the feed of an application starts with its changes from then on.
+     */
+    private void ensureFeedIndexes(String table, TableDescription description, boolean collections) {
+        for (FeedIndex index : feedIndexes(collections)) {
+            Optional<GlobalSecondaryIndexDescription> existing = description.globalSecondaryIndexes().stream()
+                    .filter(i -> i.indexName().equals(index.name())).findFirst();
+            if (existing.isPresent()) {
+                if (!index.keys().equals(existing.get().keySchema())) {
+                    throw new StartupException("table " + table + " has an index " + index.name() + " with keys "
+                            + describe(existing.get().keySchema()) + ", not the change feed's " + describe(index.keys())
+                            + "; point TABLE_NAME_" + (collections ? "COLLECTIONS" : "ENTRIES") + " at another table", null);
+                }
+                continue;
+            }
+            GlobalSecondaryIndex definition = index.definition().build();
+            CreateGlobalSecondaryIndexAction.Builder create = CreateGlobalSecondaryIndexAction.builder()
+                    .indexName(definition.indexName()).keySchema(definition.keySchema()).projection(definition.projection());
+            throughput.ifPresent(create::provisionedThroughput);
+            try {
+                client.updateTable(r -> r.tableName(table)
+                        .attributeDefinitions(attribute(index.partitionAttribute()), attribute(KeyLayout.FEED_POSITION))
+                        .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder().create(create.build()).build()));
+                LOG.info("adding the change feed's index {} to table {}", index.name(), table);
+            } catch (ResourceInUseException | LimitExceededException busy) {
+                LOG.info("index {} of table {} is being changed by another instance: {}", index.name(), table, busy.getMessage());
+            }
+            description = awaitIndexActive(table, index.name());
+        }
+    }
+
+    private TableDescription awaitIndexActive(String table, String index) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (true) {
+            TableDescription description = client.describeTable(r -> r.tableName(table)).table();
+            boolean active = description.tableStatus() == TableStatus.ACTIVE && description.globalSecondaryIndexes().stream()
+                    .anyMatch(i -> i.indexName().equals(index) && i.indexStatus() == IndexStatus.ACTIVE);
+            if (active) {
+                return description;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StartupException("index " + index + " of table " + table + " did not become ACTIVE within 30 minutes", null);
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StartupException("interrupted while waiting for index " + index + " of table " + table, e);
+            }
+        }
     }
 
     private void create(String table, boolean withApplicationIndex) {
@@ -135,15 +213,24 @@ public final class Tables {
         CreateTableRequest.Builder request = CreateTableRequest.builder()
                 .tableName(table)
                 .keySchema(TABLE_KEYS);
+        List<GlobalSecondaryIndex> indexes = new ArrayList<>();
         if (withApplicationIndex) {
             attributes.add(attribute(KeyLayout.APP));
+            attributes.add(attribute(KeyLayout.FEED_BUCKET));
             GlobalSecondaryIndex.Builder index = GlobalSecondaryIndex.builder()
                     .indexName(KeyLayout.BY_APPLICATION)
                     .keySchema(INDEX_KEYS)
                     .projection(p -> p.projectionType(ProjectionType.ALL));
             throughput.ifPresent(index::provisionedThroughput);
-            request.globalSecondaryIndexes(index.build());
+            indexes.add(index.build());
         }
+        attributes.add(attribute(KeyLayout.FEED_POSITION));
+        for (FeedIndex feed : feedIndexes(withApplicationIndex)) {
+            GlobalSecondaryIndex.Builder index = feed.definition();
+            throughput.ifPresent(index::provisionedThroughput);
+            indexes.add(index.build());
+        }
+        request.globalSecondaryIndexes(indexes);
         request.attributeDefinitions(attributes);
         throughput.ifPresentOrElse(
                 t -> request.billingMode(BillingMode.PROVISIONED).provisionedThroughput(t),

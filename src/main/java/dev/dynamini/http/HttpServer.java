@@ -6,6 +6,8 @@ import dev.dynamini.limits.RateLimiter;
 import dev.dynamini.metrics.Metrics;
 import dev.dynamini.store.Erasure;
 import dev.dynamini.store.VersionedItems;
+import dev.dynamini.store.ChangeFeed;
+import dev.dynamini.feed.LiveFeed;
 import dev.dynamini.transfer.Export;
 import dev.dynamini.transfer.Import;
 import io.javalin.Javalin;
@@ -29,7 +31,7 @@ public final class HttpServer {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     /** Response headers a browser client may read. */
     private static final List<String> EXPOSED = List.of("ETag", "Link", "X-Next-Cursor", "X-Request-Id", "Retry-After",
-            ItemRoutes.HISTORY_TRIMMED);
+            ItemRoutes.HISTORY_TRIMMED, FeedResponses.NEXT_SINCE, FeedResponses.MORE);
     /** How long a browser may cache a preflight answer. */
     private static final int CORS_MAX_AGE_SECONDS = 600;
 
@@ -37,6 +39,7 @@ public final class HttpServer {
     private final RouteTable routes = new RouteTable();
     private final Duration shutdownGrace;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    private final LiveFeed live;
 
     /**
      * {@code minRequestDataRate} (bytes/s, 0: no minimum) applies to request bodies once
@@ -53,8 +56,10 @@ public final class HttpServer {
     }
 
     public HttpServer(Settings settings, ApiKeys keys, RateLimiter limiter, VersionedItems items, Erasure erasure, Export export,
-                      Import importer, Metrics metrics, BooleanSupplier ready, Consumer<RequestRecord> requestObserver) {
+                      Import importer, ChangeFeed feed, LiveFeed live, Metrics metrics, BooleanSupplier ready,
+                      Consumer<RequestRecord> requestObserver) {
         this.shutdownGrace = settings.shutdownGrace();
+        this.live = live;
         JsonOut json = new JsonOut();
         Authentication authentication = new Authentication(keys, limiter, metrics::rateLimited);
         AccessLog accessLog = new AccessLog(metrics, requestObserver);
@@ -114,7 +119,7 @@ public final class HttpServer {
             new ConsoleRoutes().register(config.routes);
             new WhoAmIRoute(json).register(config.routes);
             // collections and entries are served by the same routes over the same versioning model
-            ItemRoutes itemRoutes = new ItemRoutes(items, erasure, json);
+            ItemRoutes itemRoutes = new ItemRoutes(items, erasure, new FeedResponses(feed, live, json), json);
             itemRoutes.registerApplicationList(config.routes);
             itemRoutes.register(config.routes, Resource.COLLECTIONS);
             itemRoutes.register(config.routes, Resource.ENTRIES);
@@ -143,6 +148,8 @@ public final class HttpServer {
         if (stopped.getAndSet(true)) {
             return;
         }
+        // waiting feed reads answer and streams end, so that they do not hold the graceful stop
+        live.close();
         try {
             javalin.stop();
         } catch (JavalinException e) {

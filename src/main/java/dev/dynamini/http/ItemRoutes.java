@@ -35,9 +35,11 @@ final class ItemRoutes {
     private final VersionedItems items;
     private final Erasure erasure;
     private final JsonOut json;
+    private final FeedResponses feeds;
 
-    ItemRoutes(VersionedItems items, Erasure erasure, JsonOut json) {
+    ItemRoutes(VersionedItems items, Erasure erasure, FeedResponses feeds, JsonOut json) {
         this.items = items;
+        this.feeds = feeds;
         this.erasure = erasure;
         this.json = json;
     }
@@ -62,6 +64,10 @@ final class ItemRoutes {
     }
 
     private void list(Context ctx, Scope scope) {
+        if (FeedResponses.asked(ctx)) {
+            feeds.answer(ctx, scope);
+            return;
+        }
         // every parameter is checked, whether or not this request uses it
         String name = Requests.name(ctx);
         Filter filter = Requests.filter(ctx);

@@ -3,6 +3,7 @@ package dev.dynamini.metrics;
 import dev.dynamini.dynamo.DynamoObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import java.util.function.IntSupplier;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -78,6 +79,21 @@ public final class Metrics implements DynamoObserver, AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /**
+     * Gauges of the change feed's live readers: {@code waiting} reads ({@code ?wait=}) and open
+     * {@code streams} (Server-Sent Events), with the most each may reach on this instance.
+     */
+    public void liveFeeds(IntSupplier waiting, IntSupplier streams, int maxWaiting, int maxStreams) {
+        Gauge.builder("dynamini_feed_waiting", waiting, IntSupplier::getAsInt)
+                .description("change feed reads waiting for a change (?wait=)").register(registry);
+        Gauge.builder("dynamini_feed_streams", streams, IntSupplier::getAsInt)
+                .description("open change feed streams (text/event-stream)").register(registry);
+        Gauge.builder("dynamini_feed_waiting_max", () -> maxWaiting)
+                .description("FEED_MAX_WAITING: the most waiting reads this instance takes").register(registry);
+        Gauge.builder("dynamini_feed_streams_max", () -> maxStreams)
+                .description("FEED_MAX_STREAMS: the most streams this instance takes").register(registry);
     }
 
     @Override

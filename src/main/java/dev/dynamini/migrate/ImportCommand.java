@@ -1,5 +1,6 @@
 package dev.dynamini.migrate;
 
+import dev.dynamini.auth.ApiKeys;
 import dev.dynamini.config.Config;
 import dev.dynamini.config.ConfigException;
 import dev.dynamini.dynamo.DynamoConnection;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -99,6 +102,23 @@ public final class ImportCommand {
         }
     }
 
+    /**
+     * The applications whose imported versions go into the change feed indexes: those with
+     * {@code "feed": true} in the server's API keys, when they can be read here; else none.
+     */
+    private Predicate<String> feedApplications(Config config) {
+        try {
+            Set<String> feed = ApiKeys.load(config).feedApplications();
+            if (!feed.isEmpty()) {
+                out.println("  change feed kept for " + feed + " (\"feed\": true in the API keys)");
+            }
+            return feed::contains;
+        } catch (ConfigException unreadable) {
+            out.println("  no API keys read (" + unreadable.getMessage() + "): imported versions go into no change feed");
+            return application -> false;
+        }
+    }
+
     private int run(Mode mode, ImportSettings settings, Config config, TableNames target, DynamoConnection dynamo) throws ImportFailure {
         long started = System.nanoTime();
         OldTables old = new OldTables(dynamo.client(), settings, config.consistentRead(), tuning.scanPageItems());
@@ -115,7 +135,7 @@ public final class ImportCommand {
             }
         }
         ImportedVersions versions = new ImportedVersions(new DynamoItemRepository(new MeteredDynamoDb(dynamo.client(), DynamoObserver.NONE),
-                target, config.consistentRead(), dynamo.commitBarrier()));
+                target, config.consistentRead(), dynamo.commitBarrier(), feedApplications(config)));
         HistoryMapper mapper = new HistoryMapper(versions, Config.MAX_BODY_BYTES_LIMIT);
         Report report = new Report(out, mode);
         ItemTarget action = switch (mode) {

@@ -56,6 +56,28 @@ public final class Cursors {
         }
     }
 
+    /** A token that carries {@code payload} for {@code listing} only (change feed tokens). */
+    String sign(String listing, String payload) {
+        return ENCODER.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + ENCODER.encodeToString(mac(listing, payload));
+    }
+
+    /** The payload of a token {@link #sign} made for {@code listing}; {@code refusal} if it is not one. */
+    String verify(String listing, String token, String refusal) {
+        try {
+            int dot = token.indexOf('.');
+            if (dot < 0) {
+                throw new InvalidInputException(refusal);
+            }
+            String payload = new String(DECODER.decode(token.substring(0, dot)), StandardCharsets.UTF_8);
+            if (!MessageDigest.isEqual(DECODER.decode(token.substring(dot + 1)), mac(listing, payload))) {
+                throw new InvalidInputException(refusal);
+            }
+            return payload;
+        } catch (IllegalArgumentException e) { // bad base64
+            throw new InvalidInputException(refusal);
+        }
+    }
+
     private static InvalidInputException invalid() {
         return new InvalidInputException("cursor is not valid for this listing; use the X-Next-Cursor of the previous page");
     }

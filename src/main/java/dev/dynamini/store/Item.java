@@ -15,9 +15,14 @@ public record Item(ItemKey key, long version, Content content, Instant createdAt
         return deletedAt == null;
     }
 
-    /** The version that follows this one, written at {@code now}. */
+    /**
+     * The version that follows this one, written at {@code now}, or a millisecond after this one if
+     * {@code now} is not later (clocks of two instances differ): an item's versions have growing
+     * times, which the change feed orders them by and as-of reads rely on.
+     */
     public Item next(Content newContent, Instant now, boolean delete) {
-        return new Item(key, version + 1, newContent, createdAt, now, delete ? now : null);
+        Instant at = now.isAfter(updatedAt) ? now : updatedAt.plusMillis(1);
+        return new Item(key, version + 1, newContent, createdAt, at, delete ? at : null);
     }
 
     public static Item first(ItemKey key, Content content, Instant now) {

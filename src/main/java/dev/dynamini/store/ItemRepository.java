@@ -44,6 +44,15 @@ public interface ItemRepository {
     Iterator<List<Item>> versionsOf(Item head, Position after, int limit, Order order);
 
     /**
+     * The scope's change feed (a collection's entries, a user's collections, or, for a scope of a
+     * whole application, all its collections): up to {@code limit} versions whose
+     * {@link FeedPosition} is after {@code after} and at or before {@code upTo}, in that order. Each
+     * is committed: a pending version met here is rolled forward first, as its next writer would.
+     * Expired versions are left out. Only versions of applications that keep a feed are indexed.
+     */
+    ChangePage changes(Scope scope, String after, String upTo, int limit);
+
+    /**
      * Commits the change: once this returns, it is durable and every reader sees it; if it throws
      * {@link CommitRejectedException}, no reader ever sees it. It is not one atomic write
      * (docs/storage.md, "The commit protocol"), and it does not check {@link Change#liveParent()}:

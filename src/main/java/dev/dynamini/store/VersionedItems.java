@@ -31,11 +31,13 @@ public final class VersionedItems {
     private final RetentionMarks retention;
     private final AsOfReads asOfReads;
     private final EntrySchemas schemas = new EntrySchemas();
+    private final WritesInFlight writes;
 
     /** {@code retention}: by application; an application not in it keeps every version. */
     public VersionedItems(ItemRepository repository, IdGenerator ids, Clock clock, Cursors cursors,
-            LiveCollections collections, Map<String, RetentionPolicy> retention) {
+            LiveCollections collections, Map<String, RetentionPolicy> retention, WritesInFlight writes) {
         this.repository = repository;
+        this.writes = writes;
         this.ids = ids;
         this.clock = clock;
         this.collections = collections;
@@ -52,6 +54,10 @@ public final class VersionedItems {
      * it is a clash.
      */
     public Created create(Scope scope, ContentPatch body) {
+        return writes.during(scope, () -> createWriting(scope, body));
+    }
+
+    private Created createWriting(Scope scope, ContentPatch body) {
         Content content = ChangeRules.created(scope.kind(), body, schemaCheckFor(scope));
         ItemKey key = scope.item(ids.next());
         Created created = insert(key, content, true);
@@ -68,6 +74,10 @@ public final class VersionedItems {
      * {@link Existence#MUST_EXIST} (like an If-Match version) a missing one a {@link NotFoundException}.
      */
     public Created put(ItemKey key, ContentPatch patch, OptionalLong ifMatch, Existence existence) {
+        return writes.during(key.scope(), () -> putWriting(key, patch, ifMatch, existence));
+    }
+
+    private Created putWriting(ItemKey key, ContentPatch patch, OptionalLong ifMatch, Existence existence) {
         ChangeRules.requireChange(key.kind(), patch);
         EntrySchemas.Check schemaCheck = schemaCheckFor(key.scope());
         for (int attempt = 1; ; attempt++) {
@@ -172,6 +182,10 @@ public final class VersionedItems {
      * throw to write nothing. Same rules, register and retries as {@link #put}.
      */
     public Item patch(ItemKey key, UnaryOperator<Content> edit, OptionalLong ifMatch) {
+        return writes.during(key.scope(), () -> patchWriting(key, edit, ifMatch));
+    }
+
+    private Item patchWriting(ItemKey key, UnaryOperator<Content> edit, OptionalLong ifMatch) {
         EntrySchemas.Check schemaCheck = schemaCheckFor(key.scope());
         return change(key, ifMatch, current -> {
             requireLive(current);
@@ -181,6 +195,10 @@ public final class VersionedItems {
 
     /** Soft-deletes: a new version that keeps the content and carries {@code deletedAt}. */
     public Item delete(ItemKey key, OptionalLong ifMatch) {
+        return writes.during(key.scope(), () -> deleteWriting(key, ifMatch));
+    }
+
+    private Item deleteWriting(ItemKey key, OptionalLong ifMatch) {
         return change(key, ifMatch, current -> ChangeRules.delete(current, now()));
     }
 
@@ -190,6 +208,10 @@ public final class VersionedItems {
      * is always the latest version's content.
      */
     public Item restore(ItemKey key, OptionalLong version, OptionalLong ifMatch) {
+        return writes.during(key.scope(), () -> restoreWriting(key, version, ifMatch));
+    }
+
+    private Item restoreWriting(ItemKey key, OptionalLong version, OptionalLong ifMatch) {
         Optional<Content> source = Optional.empty();
         if (version.isPresent()) {
             long n = version.getAsLong();
@@ -266,6 +288,10 @@ public final class VersionedItems {
      * {@link BatchRejectedException} naming it. How: {@link Batch}.
      */
     public List<Created> batch(List<BatchChange> changes) {
+        return writes.during(null, () -> batchWriting(changes));
+    }
+
+    private List<Created> batchWriting(List<BatchChange> changes) {
         return new Batch(this, repository, ids, clock, changes).apply();
     }
 

@@ -16,6 +16,7 @@ import dev.dynamini.store.LiveCollections;
 import dev.dynamini.store.NameTakenException;
 import dev.dynamini.store.Scope;
 import dev.dynamini.store.VersionedItems;
+import dev.dynamini.store.WritesInFlight;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
 import dev.dynamini.testing.SharedDynamoLocal;
@@ -80,9 +81,9 @@ class CommitProtocolCrashTest {
                                 throw new IllegalStateException(e);
                             }
                         }
-                    });
+                    }, application -> true);
             items = new VersionedItems(repository, new IdGenerator(Clock.systemUTC()), Clock.systemUTC(),
-                    new Cursors("crash-test-secret-0123".getBytes()), new LiveCollections(repository, Duration.ZERO), Map.of());
+                    new Cursors("crash-test-secret-0123".getBytes()), new LiveCollections(repository, Duration.ZERO), Map.of(), new WritesInFlight(Clock.systemUTC()));
         }
     }
 
