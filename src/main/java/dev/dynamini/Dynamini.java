@@ -38,8 +38,13 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 /** The assembled server: the parts wired together, started and stopped as one. */
 public final class Dynamini implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dynamini.class);
-    /** How often a waiting change feed reads again for the changes of other instances. */
+    /**
+     * How often a waiting change feed reads again: for the changes of other instances (when
+     * FEED_SETTLE_MS says there may be some), else only as a safety net behind this instance's own
+     * writes, which wake the feeds they change at once.
+     */
     private static final Duration LIVE_FEED_POLL = Duration.ofSeconds(1);
+    private static final Duration LIVE_FEED_POLL_ALONE = Duration.ofSeconds(5);
 
     private final DynamoConnection dynamo;
     private final HttpServer http;
@@ -73,7 +78,8 @@ public final class Dynamini implements AutoCloseable {
         VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), cursors, collections, keys.retention(), writes);
         ChangeFeed feed = new ChangeFeed(repository, cursors, writes, Clock.systemUTC(), config.feedSettle(), keys.feedApplications()::contains);
         LiveFeed live = new LiveFeed(feed, writes,
-                new LiveFeed.Limits(config.feedMaxWaiting(), config.feedMaxStreams(), LIVE_FEED_POLL, config.feedSettle()));
+                new LiveFeed.Limits(config.feedMaxWaiting(), config.feedMaxStreams(),
+                config.feedSettle().isZero() ? LIVE_FEED_POLL_ALONE : LIVE_FEED_POLL, config.feedSettle()));
         metrics.liveFeeds(live::waiting, live::streams, config.feedMaxWaiting(), config.feedMaxStreams());
         // a purge waits out the entry writes that saw a collection live: one DynamoDB call's timeout
         Erasure erasure = new Erasure(items, repository, collections, Clock.systemUTC(), config.dynamoTimeout());

@@ -105,17 +105,27 @@ public final class LiveFeed implements AutoCloseable {
         return closed;
     }
 
-    /** A write of this instance finished: read again the feeds it may have changed. */
+    /**
+     * A write of this instance finished: read again the feeds it may have changed. Such a feed
+     * stays <em>due</em> until a read finds the change: a read may come too early, while an older
+     * write of another scope holds the feed's bound back, so due feeds are read again after every
+     * write.
+     */
     private void written(Scope scope) {
         long settle = limits.settle().toMillis();
         for (Waiter waiter : waiters) {
-            if (scope == null || concerns(waiter.scope, scope)) {
-                if (settle == 0) {
-                    waiter.poll();
-                } else if (!closed) {
-                    // its change becomes readable once it is settle old
-                    timers.schedule(waiter::poll, settle + 5, TimeUnit.MILLISECONDS);
-                }
+            boolean concerned = scope == null || concerns(waiter.scope, scope);
+            if (concerned) {
+                waiter.due = true;
+            }
+            if (!waiter.due) {
+                continue;
+            }
+            if (settle == 0) {
+                waiter.poll();
+            } else if (!closed) {
+                // its change becomes readable once it is settle old
+                timers.schedule(waiter::poll, settle + 5, TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -162,6 +172,7 @@ public final class LiveFeed implements AutoCloseable {
         final AtomicBoolean reading = new AtomicBoolean();
         final AtomicBoolean again = new AtomicBoolean();
         volatile String since;
+        volatile boolean due;
         volatile FeedPage last;
         volatile java.util.concurrent.Future<?> expiry;
 

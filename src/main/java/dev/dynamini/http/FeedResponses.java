@@ -26,8 +26,11 @@ final class FeedResponses {
     static final String NEXT_SINCE = "X-Next-Since";
     static final String MORE = "X-More-Changes";
     static final int MAX_WAIT_SECONDS = 30;
-    /** A stream's comment when nothing changed, so that proxies and idle timeouts keep it open. */
-    private static final Duration STREAM_HEARTBEAT = Duration.ofSeconds(15);
+    /**
+     * A stream's comment when nothing changed: proxies and idle timeouts keep it open, and a client
+     * that went is noticed (only a write tells), so its place is free within this long.
+     */
+    private static final Duration STREAM_HEARTBEAT = Duration.ofSeconds(3);
 
     private final ChangeFeed feed;
     private final LiveFeed live;
@@ -178,7 +181,7 @@ final class FeedResponses {
 
     private static ApiError busy(Context ctx, String what) {
         ctx.header("Retry-After", "1");
-        return new ApiError(503, "busy", "this instance has as many " + what + " as it takes; try again shortly");
+        return new ApiError(503, "unavailable", "this instance has as many " + what + " as it takes; try again shortly");
     }
 
     /** This request's path and query with the new since: the next call to make. */

@@ -86,13 +86,14 @@ public final class Metrics implements DynamoObserver, AutoCloseable {
      * {@code streams} (Server-Sent Events), with the most each may reach on this instance.
      */
     public void liveFeeds(IntSupplier waiting, IntSupplier streams, int maxWaiting, int maxStreams) {
-        Gauge.builder("dynamini_feed_waiting", waiting, IntSupplier::getAsInt)
+        // strong references: the suppliers are lambdas nobody else holds
+        Gauge.builder("dynamini_feed_waiting", waiting, IntSupplier::getAsInt).strongReference(true)
                 .description("change feed reads waiting for a change (?wait=)").register(registry);
-        Gauge.builder("dynamini_feed_streams", streams, IntSupplier::getAsInt)
+        Gauge.builder("dynamini_feed_streams", streams, IntSupplier::getAsInt).strongReference(true)
                 .description("open change feed streams (text/event-stream)").register(registry);
-        Gauge.builder("dynamini_feed_waiting_max", () -> maxWaiting)
+        Gauge.builder("dynamini_feed_waiting_max", () -> maxWaiting).strongReference(true)
                 .description("FEED_MAX_WAITING: the most waiting reads this instance takes").register(registry);
-        Gauge.builder("dynamini_feed_streams_max", () -> maxStreams)
+        Gauge.builder("dynamini_feed_streams_max", () -> maxStreams).strongReference(true)
                 .description("FEED_MAX_STREAMS: the most streams this instance takes").register(registry);
     }
 
