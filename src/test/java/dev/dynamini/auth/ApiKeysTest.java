@@ -148,6 +148,20 @@ class ApiKeysTest {
     }
 
     @Test
+    void anApplicationMayKeepAChangeFeedOnAllItsKeysAlike() {
+        ApiKeys keys = ApiKeys.parse("API_KEYS", "[{\"application\":\"a\",\"key\":\"k1-secret\",\"feed\":true},"
+                + "{\"application\":\"a\",\"key\":\"k2-secret\",\"feed\":true,\"access\":\"read\"},"
+                + "{\"application\":\"b\",\"key\":\"k3-secret\",\"feed\":false},{\"application\":\"c\",\"key\":\"k4-secret\"}]");
+        assertEquals(java.util.Set.of("a"), keys.feedApplications());
+        ConfigException notBoolean = assertThrows(ConfigException.class,
+                () -> ApiKeys.parse("API_KEYS", "[{\"application\":\"a\",\"key\":\"k1-secret\",\"feed\":\"yes\"}]"));
+        assertTrue(notBoolean.getMessage().contains("entry 0") && notBoolean.getMessage().contains("\"feed\""), notBoolean.getMessage());
+        ConfigException differs = assertThrows(ConfigException.class, () -> ApiKeys.parse("API_KEYS",
+                "[{\"application\":\"a\",\"key\":\"k1-secret\",\"feed\":true},{\"application\":\"a\",\"key\":\"k2-secret\"}]"));
+        assertTrue(differs.getMessage().contains("entry 1") && !differs.getMessage().contains("k2-secret"), differs.getMessage());
+    }
+
+    @Test
     void theKeysOfOneApplicationMustCarryTheSameRetention() {
         for (String second : new String[] {"\"retention\":{\"versions\":11}", "\"retention\":{\"versions\":10,\"days\":1}", "\"retention\":null",
                 "\"access\":\"read\"", "\"retention\":{\"versions\":10,\"collections\":{\"audit\":{}}}"}) {

@@ -89,7 +89,9 @@ class CommitProtocolCrashTest {
 
     @BeforeAll
     static void start() {
-        env = TestServer.freshTables();
+        env = new java.util.HashMap<>(TestServer.freshTables());
+        // app-a keeps a change feed here, whose reader rolls pending versions forward too
+        env.put("API_KEYS", TestServer.API_KEYS.replace("{\"application\":\"app-a\",", "{\"application\":\"app-a\",\"feed\":true,"));
         server = TestServer.start(env);
         api = server.appA();
     }
@@ -158,6 +160,29 @@ class CommitProtocolCrashTest {
         assertEquals(3, next.json().path("meta").path("version").asInt());
         assertEquals(List.of(1, 2, 3), versions(one));
         assertEquals(2, api.get(one + "/versions/2").json().path("value").asInt());
+    }
+
+    @Test
+    void aChangeFeedReaderRollsAVersionCutBeforeItsHeadForwardAndShowsItOnce() {
+        String c = collection("ivy");
+        String id = api.post(entries("ivy", c), "{\"value\":1}").json().path("meta").path("entry").asText();
+        String one = entries("ivy", c) + "/" + id;
+        Writer writer = new Writer();
+        writer.crashAfter = Step.VERSION_WRITTEN;
+        assertThrows(Crash.class, () -> writer.items.put(entryKey("ivy", c, id), valued("2"), OptionalLong.empty(), Existence.ANY));
+        assertEquals(1, api.get(one).json().get(0).path("value").asInt());
+
+        // its commit record is written: the feed shows it, after moving the head to it
+        Response feed = api.get(entries("ivy", c) + "?since=0");
+        assertEquals(200, feed.status(), feed.toString());
+        List<Integer> shown = new ArrayList<>();
+        feed.json().forEach(v -> shown.add(v.path("meta").path("version").asInt()));
+        assertEquals(List.of(1, 2), shown);
+        assertEquals(2, api.get(one).json().get(0).path("value").asInt(), "the head was rolled forward by the reader");
+        assertEquals(List.of(1, 2), versions(one));
+        String token = feed.header("X-Next-Since");
+        assertEquals(0, api.get(entries("ivy", c) + "?since=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8))
+                .json().size(), "and only once");
     }
 
     @Test

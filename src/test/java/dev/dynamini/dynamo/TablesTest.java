@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** Table creation and the start-up check of existing tables, on DynamoDB Local. */
@@ -55,6 +56,34 @@ class TablesTest {
         StartupException e = assertThrows(StartupException.class,
                 () -> new Tables(client, new TableNames("tables-test.noindex", "tables-test.e2"), Optional.empty(), Optional.empty()).ensure());
         assertTrue(e.getMessage().contains("byApplication"), e.getMessage());
+    }
+
+    @Test
+    void tablesMadeBeforeTheChangeFeedGetItsIndexesAtStartUp() {
+        // as the first release made them: the collections table with byApplication only, entries without index
+        client.createTable(r -> r.tableName("tables-test.old-c")
+                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("sk").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("app").attributeType(ScalarAttributeType.S))
+                .globalSecondaryIndexes(g -> g.indexName("byApplication")
+                        .keySchema(k -> k.attributeName("app").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
+                        .projection(p -> p.projectionType(ProjectionType.ALL)))
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        client.createTable(r -> r.tableName("tables-test.old-e")
+                .keySchema(k -> k.attributeName("pk").keyType(KeyType.HASH), k -> k.attributeName("sk").keyType(KeyType.RANGE))
+                .attributeDefinitions(a -> a.attributeName("pk").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+        new Tables(client, new TableNames("tables-test.old-c", "tables-test.old-e"), Optional.empty(), Optional.empty()).ensure();
+        assertEquals(java.util.Set.of("byApplication", "byChange", "byApplicationChange"), indexes("tables-test.old-c"));
+        assertEquals(java.util.Set.of("byChange"), indexes("tables-test.old-e"));
+        assertDoesNotThrow(new Tables(client, new TableNames("tables-test.old-c", "tables-test.old-e"), Optional.empty(), Optional.empty())::ensure);
+    }
+
+    private java.util.Set<String> indexes(String table) {
+        return client.describeTable(r -> r.tableName(table)).table().globalSecondaryIndexes().stream()
+                .map(i -> i.indexName()).collect(java.util.stream.Collectors.toSet());
     }
 
     @Test
