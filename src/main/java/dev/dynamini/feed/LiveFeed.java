@@ -6,6 +6,7 @@ import dev.dynamini.store.Kind;
 import dev.dynamini.store.Scope;
 import dev.dynamini.store.WritesInFlight;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -13,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +88,7 @@ public final class LiveFeed implements AutoCloseable {
      * checked by a read of the feed (its errors are the caller's to give).
      */
     public CompletableFuture<FeedPage> next(Scope scope, String since, int limit, Duration wait) {
-        Waiter waiter = new Waiter(scope, since, limit, System.nanoTime() + wait.toNanos());
+        Waiter waiter = new Waiter(scope, since, limit);
         waiters.add(waiter);
         waiter.expiry = timers.schedule(waiter::expire, wait.toMillis(), TimeUnit.MILLISECONDS);
         waiter.poll();
@@ -167,20 +170,18 @@ public final class LiveFeed implements AutoCloseable {
     private final class Waiter {
         final Scope scope;
         final int limit;
-        final long deadline;
         final CompletableFuture<FeedPage> answer = new CompletableFuture<>();
         final AtomicBoolean reading = new AtomicBoolean();
         final AtomicBoolean again = new AtomicBoolean();
         volatile String since;
         volatile boolean due;
         volatile FeedPage last;
-        volatile java.util.concurrent.Future<?> expiry;
+        volatile Future<?> expiry;
 
-        Waiter(Scope scope, String since, int limit, long deadline) {
+        Waiter(Scope scope, String since, int limit) {
             this.scope = scope;
             this.since = since;
             this.limit = limit;
-            this.deadline = deadline;
         }
 
         /** Reads the feed once more, now or right after the read under way. */
@@ -194,7 +195,7 @@ public final class LiveFeed implements AutoCloseable {
             }
             try {
                 readers.execute(this::read);
-            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            } catch (RejectedExecutionException shutDown) {
                 reading.set(false);
                 expire();
             }
@@ -224,12 +225,12 @@ public final class LiveFeed implements AutoCloseable {
 
         void expire() {
             FeedPage page = last;
-            finish(page != null ? page : new FeedPage(java.util.List.of(), since, false));
+            finish(page != null ? page : new FeedPage(List.of(), since, false));
         }
 
         private void finish(FeedPage page) {
             waiters.remove(this);
-            java.util.concurrent.Future<?> timer = expiry;
+            Future<?> timer = expiry;
             if (timer != null) {
                 timer.cancel(false);
             }

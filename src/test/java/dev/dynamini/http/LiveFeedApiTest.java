@@ -146,6 +146,26 @@ class LiveFeedApiTest {
         awaitMetric("dynamini_feed_streams", 0);
     }
 
+    @Test
+    void stoppingTheServerEndsStreamsAndAnswersWaitingReadsAtOnce() throws Exception {
+        TestServer own = TestServer.start(Map.of("API_KEYS", FeedApiTest.API_KEYS));
+        Http client = own.http().with("x-api-key", FeedApiTest.KEY_FEED);
+        String token = client.get(ENTRIES + "?since=now").header("X-Next-Since");
+        CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() -> client.get(ENTRIES + "?wait=30&since=" + FeedApiTest.enc(token)));
+        HttpResponse<InputStream> stream = CLIENT.send(HttpRequest.newBuilder(URI.create(own.baseUrl() + ENTRIES + "?since=now"))
+                .header("x-api-key", FeedApiTest.KEY_FEED).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, stream.statusCode());
+        Thread.sleep(300);
+        long started = System.nanoTime();
+        own.close();
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(tookMillis < 5000, "a stream or a waiting read held the stop for " + tookMillis + " ms");
+        Response answered = waiting.get(5, TimeUnit.SECONDS);
+        assertEquals(200, answered.status(), answered.toString());
+        assertEquals(0, answered.json().size());
+        stream.body().close();
+    }
+
     private static void awaitMetric(String name, int value) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         String last = "";
