@@ -4,6 +4,7 @@ import dev.dynamini.auth.ApiKeys;
 import dev.dynamini.config.Config;
 import dev.dynamini.dynamo.DynamoConnection;
 import dev.dynamini.dynamo.DynamoItemRepository;
+import dev.dynamini.dynamo.IndexedApplications;
 import dev.dynamini.dynamo.MeteredDynamoDb;
 import dev.dynamini.dynamo.StartupException;
 import dev.dynamini.dynamo.TableNames;
@@ -68,7 +69,7 @@ public final class Dynamini implements AutoCloseable {
         tables.ensure();
         ensureTimeToLive(tables, keys);
         DynamoItemRepository repository = new DynamoItemRepository(new MeteredDynamoDb(dynamo.client(), metrics), names,
-                config.consistentRead(), dynamo.commitBarrier(), keys.feedApplications()::contains);
+                config.consistentRead(), dynamo.commitBarrier(), new IndexedApplications(keys.feedApplications(), keys.asOfIndexApplications()));
         IdGenerator ids = new IdGenerator(Clock.systemUTC());
         // CURSOR_SECRET, or one derived from the API keys: every instance of a deployment agrees
         byte[] cursorSecret = config.cursorSecret().map(secret -> secret.getBytes(StandardCharsets.UTF_8)).orElseGet(keys::derivedSecret);
@@ -94,6 +95,7 @@ public final class Dynamini implements AutoCloseable {
         keys.warnings().forEach(warning -> LOG.warn("API keys: {}", warning));
         keys.feedApplications().forEach(application -> LOG.info("application '{}' keeps a change feed (FEED_SETTLE_MS {})",
                 application, config.feedSettle().toMillis()));
+        keys.asOfIndexApplications().forEach(application -> LOG.info("application '{}' indexes its versions by time for asOf", application));
         keys.retention().forEach((application, policy) -> LOG.info("retention of application '{}': {}", application, policy.describe()));
         if (keys.placeholderKeys() > 0 && !loopback(config.host())) {
             LOG.warn("!!! {} of the API keys are the published example keys (\"{}...\") and HOST={} is reachable from other"

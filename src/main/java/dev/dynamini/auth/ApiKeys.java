@@ -42,10 +42,12 @@ public final class ApiKeys {
     private final List<String> warnings;
     private final Map<String, RetentionPolicy> retention;
     private final Set<String> feedApplications;
+    private final Set<String> asOfIndexApplications;
 
     private ApiKeys(List<Known> known, int placeholders, List<String> warnings, Map<String, RetentionPolicy> retention,
-            Set<String> feedApplications) {
+            Set<String> feedApplications, Set<String> asOfIndexApplications) {
         this.feedApplications = Set.copyOf(feedApplications);
+        this.asOfIndexApplications = Set.copyOf(asOfIndexApplications);
         this.known = List.copyOf(known);
         this.placeholders = placeholders;
         this.warnings = List.copyOf(warnings);
@@ -66,6 +68,14 @@ public final class ApiKeys {
      */
     public Set<String> feedApplications() {
         return feedApplications;
+    }
+
+    /**
+     * The applications whose versions are indexed by time for as-of reads ({@code "asOfIndex": true}):
+     * an as-of read then costs the same at any depth of history, at one more write unit per change.
+     */
+    public Set<String> asOfIndexApplications() {
+        return asOfIndexApplications;
     }
 
     /** What the key list allows but should not have (never a key itself): logged at start-up. */
@@ -144,6 +154,7 @@ public final class ApiKeys {
         Map<String, Optional<RetentionPolicy>> retentionOf = new LinkedHashMap<>();
         Map<String, String> retentionSetBy = new HashMap<>();
         Map<String, Boolean> feedOf = new HashMap<>();
+        Map<String, Boolean> asOfIndexOf = new HashMap<>();
         int index = 0;
         for (JsonNode entry : root) {
             String where = "entry " + index++;
@@ -178,16 +189,8 @@ public final class ApiKeys {
                         + ", a key of the same application '" + application + "'; every key entry of an application must carry the same"
                         + " \"retention\" (or none)");
             }
-            JsonNode feedNode = entry.path("feed");
-            if (!feedNode.isMissingNode() && !feedNode.isNull() && !feedNode.isBoolean()) {
-                throw new ConfigException(variable, where + ": \"feed\" must be true or false");
-            }
-            boolean feed = feedNode.asBoolean(false);
-            Boolean earlierFeed = feedOf.putIfAbsent(application, feed);
-            if (earlierFeed != null && earlierFeed != feed) {
-                throw new ConfigException(variable, where + ": its \"feed\" differs from that of another key of the same application '"
-                        + application + "'; every key entry of an application must carry the same \"feed\" (or none)");
-            }
+            sameForEveryKey(variable, where, application, "feed", flag(variable, entry, where, "feed"), feedOf);
+            sameForEveryKey(variable, where, application, "asOfIndex", flag(variable, entry, where, "asOfIndex"), asOfIndexOf);
             known.add(new Known(sha256(key), new Caller(application, access, index - 1, rate(variable, entry, where))));
             if (key.startsWith(PLACEHOLDER_PREFIX)) {
                 placeholders++;
@@ -195,13 +198,36 @@ public final class ApiKeys {
         }
         Map<String, RetentionPolicy> retention = new LinkedHashMap<>();
         retentionOf.forEach((application, policy) -> policy.ifPresent(p -> retention.put(application, p)));
-        Set<String> feedApplications = new HashSet<>();
-        feedOf.forEach((application, feed) -> {
-            if (feed) {
-                feedApplications.add(application);
+        return new ApiKeys(known, placeholders, warnings, retention, on(feedOf), on(asOfIndexOf));
+    }
+
+    /** A true-or-false setting of a key entry; absent or null: false. */
+    private static boolean flag(String variable, JsonNode entry, String where, String field) {
+        JsonNode node = entry.path(field);
+        if (!node.isMissingNode() && !node.isNull() && !node.isBoolean()) {
+            throw new ConfigException(variable, where + ": \"" + field + "\" must be true or false");
+        }
+        return node.asBoolean(false);
+    }
+
+    /** An application's setting must be the same on all its keys: rotating a key must not change it unnoticed. */
+    private static void sameForEveryKey(String variable, String where, String application, String field, boolean value,
+            Map<String, Boolean> seen) {
+        Boolean earlier = seen.putIfAbsent(application, value);
+        if (earlier != null && earlier != value) {
+            throw new ConfigException(variable, where + ": its \"" + field + "\" differs from that of another key of the same application '"
+                    + application + "'; every key entry of an application must carry the same \"" + field + "\" (or none)");
+        }
+    }
+
+    private static Set<String> on(Map<String, Boolean> settings) {
+        Set<String> applications = new HashSet<>();
+        settings.forEach((application, value) -> {
+            if (value) {
+                applications.add(application);
             }
         });
-        return new ApiKeys(known, placeholders, warnings, retention, feedApplications);
+        return applications;
     }
 
     private static final String RETENTION_SHAPE = "{\"versions\"?: whole number from 1 to " + Retention.MAX_VERSIONS

@@ -19,7 +19,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -74,13 +73,13 @@ final class CommitProtocol {
     private final Clock clock;
     private final Duration claimGrace;
     private final Probe probe;
-    private final Predicate<String> keepsFeed;
+    private final IndexedApplications indexed;
 
-    /** {@code keepsFeed}: the applications whose versions carry the change feed's keys. */
+    /** {@code indexed}: the applications whose versions carry the keys of the change feed's, or the time, index. */
     CommitProtocol(MeteredDynamoDb dynamo, TableNames tables, CommitBarrier commitBarrier, Clock clock, Duration claimGrace, Probe probe,
-            Predicate<String> keepsFeed) {
+            IndexedApplications indexed) {
         this.dynamo = dynamo;
-        this.keepsFeed = keepsFeed;
+        this.indexed = indexed;
         this.tables = tables;
         this.commitBarrier = commitBarrier;
         this.clock = clock;
@@ -137,17 +136,22 @@ final class CommitProtocol {
     /**
      * The version item, carrying the token of the attempt that writes it and, for an application that
      * keeps a change feed, its feed position (and, for a collection, its application's feed bucket),
-     * which puts it in the feed indexes.
+     * which puts it in the feed indexes; for one whose as-of reads are indexed, its item and time,
+     * which put it in {@code byItemTime}.
      */
     private Map<String, AttributeValue> versionItem(Item next, String token) {
         Map<String, AttributeValue> version = new HashMap<>(ItemCodec.version(next));
         version.put(ItemCodec.WRITER, s(token));
         Scope scope = next.key().scope();
-        if (keepsFeed.test(scope.application())) {
+        if (indexed.feed().contains(scope.application())) {
             version.put(KeyLayout.FEED_POSITION, s(FeedPosition.of(next)));
             if (next.key().kind() == Kind.COLLECTION) {
                 version.put(KeyLayout.FEED_BUCKET, s(KeyLayout.feedBucket(scope.application(), scope.user())));
             }
+        }
+        if (indexed.asOf().contains(scope.application())) {
+            version.put(KeyLayout.ITEM, s(KeyLayout.item(next.key())));
+            version.put(KeyLayout.ITEM_TIME, s(KeyLayout.itemTime(next.updatedAt(), next.version())));
         }
         return version;
     }

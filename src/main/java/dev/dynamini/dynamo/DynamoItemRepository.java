@@ -23,7 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.OptionalLong;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
@@ -48,22 +49,24 @@ public final class DynamoItemRepository implements ItemRepository {
     private final BatchTransaction batches;
     private final Sweeper sweeper;
     private final FeedReads feed;
+    private final IndexedApplications indexed;
     /** Tells which versions have expired (retention): reads hide them from their expiry on. */
     private final Clock clock;
 
-    /** {@code keepsFeed}: the applications whose changes are indexed for the change feed. */
+    /** {@code indexed}: the applications whose changes go into the change feed's, or the time, index. */
     public DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier,
-            Predicate<String> keepsFeed) {
-        this(dynamo, tables, consistentRead, commitBarrier, Clock.systemUTC(), CLAIM_GRACE, CommitProtocol.Probe.NONE, keepsFeed);
+            IndexedApplications indexed) {
+        this(dynamo, tables, consistentRead, commitBarrier, Clock.systemUTC(), CLAIM_GRACE, CommitProtocol.Probe.NONE, indexed);
     }
 
     DynamoItemRepository(MeteredDynamoDb dynamo, TableNames tables, boolean consistentRead, CommitBarrier commitBarrier,
-            Clock clock, Duration claimGrace, CommitProtocol.Probe probe, Predicate<String> keepsFeed) {
+            Clock clock, Duration claimGrace, CommitProtocol.Probe probe, IndexedApplications indexed) {
         this.dynamo = dynamo;
         this.tables = tables;
         this.consistentRead = consistentRead;
         this.clock = clock;
-        this.protocol = new CommitProtocol(dynamo, tables, commitBarrier, clock, claimGrace, probe, keepsFeed);
+        this.protocol = new CommitProtocol(dynamo, tables, commitBarrier, clock, claimGrace, probe, indexed);
+        this.indexed = indexed;
         this.reads = new BatchReads(dynamo, tables, consistentRead);
         this.listings = new Listings(dynamo, tables, consistentRead, reads, clock);
         this.batches = new BatchTransaction(dynamo, tables, commitBarrier, protocol, reads);
@@ -155,6 +158,33 @@ public final class DynamoItemRepository implements ItemRepository {
     @Override
     public ChangePage changes(Scope scope, String after, String upTo, int limit) {
         return feed.changes(scope, after, upTo, limit);
+    }
+
+    /**
+     * One Query of {@code byItemTime}, newest first, limit 1: the item's latest version stamped at or
+     * before {@code then}, among those indexed (the application's versions since it turned
+     * {@code asOfIndex} on); empty for an application without that index.
+     */
+    @Override
+    public OptionalLong versionNumberAt(ItemKey key, Instant then) {
+        if (!indexed.asOf().contains(key.scope().application())) {
+            return OptionalLong.empty();
+        }
+        List<Map<String, AttributeValue>> found = dynamo.query(QueryRequest.builder()
+                .tableName(tables.of(key.kind()))
+                .indexName(KeyLayout.BY_ITEM_TIME)
+                .keyConditionExpression("#item = :item AND #time <= :then")
+                .expressionAttributeNames(Map.of("#item", KeyLayout.ITEM, "#time", KeyLayout.ITEM_TIME))
+                .expressionAttributeValues(Map.of(":item", ItemCodec.s(KeyLayout.item(key)),
+                        ":then", ItemCodec.s(KeyLayout.itemTimeEndOf(then))))
+                .scanIndexForward(false)
+                .limit(1)
+                .build()).items();
+        if (found.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        String sortKey = found.get(0).get(KeyLayout.SK).s();
+        return OptionalLong.of(Long.parseLong(sortKey.substring(sortKey.lastIndexOf('#') + 1)));
     }
 
     // ---- writes ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package dev.dynamini.dynamo;
 
 import dev.dynamini.store.ItemKey;
+import java.time.Instant;
 import dev.dynamini.store.Kind;
 import dev.dynamini.store.Scope;
 
@@ -29,6 +30,15 @@ final class KeyLayout {
     static final String BY_CHANGE = "byChange";
     /** Collections table: an application's collection versions by feed position, spread over {@link #FEED_BUCKETS} partitions. */
     static final String BY_APPLICATION_CHANGE = "byApplicationChange";
+    /**
+     * On the version items of applications whose as-of reads are indexed: the item
+     * ({@code <partition>#<id>}) and {@code <updatedAt, 13 digits>#<version, 10 digits>}, the keys of
+     * {@link #BY_ITEM_TIME}.
+     */
+    static final String ITEM = "ti";
+    static final String ITEM_TIME = "ts";
+    /** Both tables: an item's versions by time ({@code ti} hash, {@code ts} range), keys only. */
+    static final String BY_ITEM_TIME = "byItemTime";
     /** Partitions an application's collection feed is spread over, by user, so that no one key takes all its writes. */
     static final int FEED_BUCKETS = 8;
 
@@ -48,6 +58,24 @@ final class KeyLayout {
     /** The feed partition of a user's collections: one of the application's {@link #FEED_BUCKETS}, by user. */
     static String feedBucket(String application, String user) {
         return application + "#" + Math.floorMod(user.hashCode(), FEED_BUCKETS);
+    }
+
+    static String item(ItemKey key) {
+        return partition(key.scope()) + "#" + key.id();
+    }
+
+    static String itemTime(Instant at, long version) {
+        return padded(at.toEpochMilli(), 13) + "#" + padded(version, 10);
+    }
+
+    /** After every version stamped at or before {@code at}. */
+    static String itemTimeEndOf(Instant at) {
+        return padded(at.toEpochMilli(), 13) + "#\u007f";
+    }
+
+    private static String padded(long number, int width) {
+        String digits = Long.toString(Math.max(0, number));
+        return "0".repeat(Math.max(0, width - digits.length())) + digits;
     }
 
     static String head(String id) {

@@ -43,12 +43,16 @@ public final class Tables {
             KeySchemaElement.builder().attributeName(KeyLayout.APP).keyType(KeyType.HASH).build(),
             KeySchemaElement.builder().attributeName(KeyLayout.SK).keyType(KeyType.RANGE).build());
 
-    /** The change feed's indexes of a table: name and keys (docs/storage.md, "The change feed"). */
-    private record FeedIndex(String name, String partitionAttribute) {
+    /**
+     * The optional indexes of a table, keys only and sparse (only versions of applications that
+     * want them carry their keys): the change feed's and the time index of as-of reads
+     * (docs/storage.md).
+     */
+    private record OptionalIndex(String name, String partitionAttribute, String rangeAttribute) {
         List<KeySchemaElement> keys() {
             return List.of(
                     KeySchemaElement.builder().attributeName(partitionAttribute).keyType(KeyType.HASH).build(),
-                    KeySchemaElement.builder().attributeName(KeyLayout.FEED_POSITION).keyType(KeyType.RANGE).build());
+                    KeySchemaElement.builder().attributeName(rangeAttribute).keyType(KeyType.RANGE).build());
         }
 
         GlobalSecondaryIndex.Builder definition() {
@@ -56,9 +60,12 @@ public final class Tables {
         }
     }
 
-    private static List<FeedIndex> feedIndexes(boolean collections) {
-        FeedIndex byChange = new FeedIndex(KeyLayout.BY_CHANGE, KeyLayout.PK);
-        return collections ? List.of(byChange, new FeedIndex(KeyLayout.BY_APPLICATION_CHANGE, KeyLayout.FEED_BUCKET)) : List.of(byChange);
+    private static List<OptionalIndex> optionalIndexes(boolean collections) {
+        OptionalIndex byChange = new OptionalIndex(KeyLayout.BY_CHANGE, KeyLayout.PK, KeyLayout.FEED_POSITION);
+        OptionalIndex byItemTime = new OptionalIndex(KeyLayout.BY_ITEM_TIME, KeyLayout.ITEM, KeyLayout.ITEM_TIME);
+        return collections
+                ? List.of(byChange, new OptionalIndex(KeyLayout.BY_APPLICATION_CHANGE, KeyLayout.FEED_BUCKET, KeyLayout.FEED_POSITION), byItemTime)
+                : List.of(byChange, byItemTime);
     }
 
     private final DynamoDbClient client;
@@ -150,22 +157,23 @@ public final class Tables {
             description = awaitActive(table);
         }
         verify(table, description, withApplicationIndex);
-        ensureFeedIndexes(table, description, withApplicationIndex);
+        ensureOptionalIndexes(table, description, withApplicationIndex);
     }
 
     /**
-     * Adds the change feed's indexes to a table made before them (one UpdateTable each, as DynamoDB
+     * Adds the optional indexes (change feed, as-of time) to a table made before them (one UpdateTable each, as DynamoDB
      * builds one new index at a time), and waits until they are active. Versions written before
-     * carry no feed position, so the feed of an application starts with its changes from then on.
+     * carry none of their keys, so an application's feed starts with its changes from then on, and
+     * as-of reads of older instants read versions as before.
      */
-    private void ensureFeedIndexes(String table, TableDescription description, boolean collections) {
-        for (FeedIndex index : feedIndexes(collections)) {
+    private void ensureOptionalIndexes(String table, TableDescription description, boolean collections) {
+        for (OptionalIndex index : optionalIndexes(collections)) {
             Optional<GlobalSecondaryIndexDescription> existing = description.globalSecondaryIndexes().stream()
                     .filter(i -> i.indexName().equals(index.name())).findFirst();
             if (existing.isPresent()) {
                 if (!index.keys().equals(existing.get().keySchema())) {
                     throw new StartupException("table " + table + " has an index " + index.name() + " with keys "
-                            + describe(existing.get().keySchema()) + ", not the change feed's " + describe(index.keys())
+                            + describe(existing.get().keySchema()) + ", not dynamini's " + describe(index.keys())
                             + "; point TABLE_NAME_" + (collections ? "COLLECTIONS" : "ENTRIES") + " at another table", null);
                 }
                 continue;
@@ -176,9 +184,9 @@ public final class Tables {
             throughput.ifPresent(create::provisionedThroughput);
             try {
                 client.updateTable(r -> r.tableName(table)
-                        .attributeDefinitions(attribute(index.partitionAttribute()), attribute(KeyLayout.FEED_POSITION))
+                        .attributeDefinitions(attribute(index.partitionAttribute()), attribute(index.rangeAttribute()))
                         .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder().create(create.build()).build()));
-                LOG.info("adding the change feed's index {} to table {}", index.name(), table);
+                LOG.info("adding the index {} to table {} (optional indexes: docs/storage.md)", index.name(), table);
             } catch (ResourceInUseException | LimitExceededException busy) {
                 LOG.info("index {} of table {} is being changed by another instance: {}", index.name(), table, busy.getMessage());
             }
@@ -225,7 +233,9 @@ public final class Tables {
             indexes.add(index.build());
         }
         attributes.add(attribute(KeyLayout.FEED_POSITION));
-        for (FeedIndex feed : feedIndexes(withApplicationIndex)) {
+        attributes.add(attribute(KeyLayout.ITEM));
+        attributes.add(attribute(KeyLayout.ITEM_TIME));
+        for (OptionalIndex feed : optionalIndexes(withApplicationIndex)) {
             GlobalSecondaryIndex.Builder index = feed.definition();
             throughput.ifPresent(index::provisionedThroughput);
             indexes.add(index.build());

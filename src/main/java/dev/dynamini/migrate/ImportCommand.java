@@ -6,6 +6,7 @@ import dev.dynamini.config.ConfigException;
 import dev.dynamini.dynamo.DynamoConnection;
 import dev.dynamini.dynamo.DynamoItemRepository;
 import dev.dynamini.dynamo.DynamoObserver;
+import dev.dynamini.dynamo.IndexedApplications;
 import dev.dynamini.dynamo.MeteredDynamoDb;
 import dev.dynamini.dynamo.StartupException;
 import dev.dynamini.dynamo.StoredCounts;
@@ -17,8 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Predicate;
 import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -103,19 +102,20 @@ public final class ImportCommand {
     }
 
     /**
-     * The applications whose imported versions go into the change feed indexes: those with
-     * {@code "feed": true} in the server's API keys, when they can be read here; else none.
+     * The applications whose imported versions go into the optional indexes (the change feed's, the
+     * time index of as-of reads): as the server's API keys say, when they can be read here; else none.
      */
-    private Predicate<String> feedApplications(Config config) {
+    private IndexedApplications indexedApplications(Config config) {
         try {
-            Set<String> feed = ApiKeys.load(config).feedApplications();
-            if (!feed.isEmpty()) {
-                out.println("  change feed kept for " + feed + " (\"feed\": true in the API keys)");
+            ApiKeys keys = ApiKeys.load(config);
+            IndexedApplications indexed = new IndexedApplications(keys.feedApplications(), keys.asOfIndexApplications());
+            if (!indexed.feed().isEmpty() || !indexed.asOf().isEmpty()) {
+                out.println("  indexed as the API keys say: change feed " + indexed.feed() + ", asOf " + indexed.asOf());
             }
-            return feed::contains;
+            return indexed;
         } catch (ConfigException unreadable) {
-            out.println("  no API keys read (" + unreadable.getMessage() + "): imported versions go into no change feed");
-            return application -> false;
+            out.println("  no API keys read (" + unreadable.getMessage() + "): imported versions go into no optional index");
+            return IndexedApplications.NONE;
         }
     }
 
@@ -135,7 +135,7 @@ public final class ImportCommand {
             }
         }
         ImportedVersions versions = new ImportedVersions(new DynamoItemRepository(new MeteredDynamoDb(dynamo.client(), DynamoObserver.NONE),
-                target, config.consistentRead(), dynamo.commitBarrier(), feedApplications(config)));
+                target, config.consistentRead(), dynamo.commitBarrier(), indexedApplications(config)));
         HistoryMapper mapper = new HistoryMapper(versions, Config.MAX_BODY_BYTES_LIMIT);
         Report report = new Report(out, mode);
         ItemTarget action = switch (mode) {

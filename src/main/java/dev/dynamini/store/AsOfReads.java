@@ -64,9 +64,11 @@ final class AsOfReads {
     }
 
     /**
-     * The version of the item that was the latest at {@code then}: the head if it is no newer,
-     * else the newest older version, read back from the newest down (so the cost grows with the
-     * versions written since, not with the whole history); empty if the item did not exist yet.
+     * The version of the item that was the latest at {@code then}: the head if it is no newer;
+     * else, for an application whose versions are indexed by time, the version the index names
+     * (two requests at any depth); else the newest older version, read back from the newest down
+     * (so the cost grows with the versions written since, not with the whole history); empty if the
+     * item did not exist yet.
      * Versions are numbered without gaps, so a gap in the numbers read is versions retention
      * removed: when the version of then may be among them, {@link TrimmedException}.
      */
@@ -76,6 +78,17 @@ final class AsOfReads {
         }
         if (head.createdAt().isAfter(then)) {
             return Optional.empty();
+        }
+        OptionalLong indexed = repository.versionNumberAt(head.key(), then);
+        if (indexed.isPresent() && indexed.getAsLong() < head.version()) {
+            // the next version must be newer than then: true unless the index has a gap (an
+            // application that turned its time index off for a while), and then the versions tell
+            long n = indexed.getAsLong();
+            Optional<Item> at = repository.version(head.key(), n);
+            Optional<Item> after = repository.version(head.key(), n + 1);
+            if (at.isPresent() && after.isPresent() && after.get().updatedAt().isAfter(then)) {
+                return at;
+            }
         }
         long expected = head.version();
         Iterator<List<Item>> newestFirst = repository.versionsOf(head, null, ItemRepository.EVERYTHING, Order.DESC);

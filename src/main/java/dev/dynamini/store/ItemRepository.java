@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Storage of versioned items, as the model needs it. Every read of one item is one request; every
@@ -51,6 +52,15 @@ public interface ItemRepository {
      * Expired versions are left out. Only versions of applications that keep a feed are indexed.
      */
     ChangePage changes(Scope scope, String after, String upTo, int limit);
+
+    /**
+     * The number of the item's latest version written at or before {@code then}, when a time index
+     * knows it (an application with {@code "asOfIndex": true}, for versions written since it turned
+     * that on): one request, however deep the history. Empty when there is no such index or it
+     * knows no version that old; then the caller reads the versions themselves. May name a version
+     * retention has let go since.
+     */
+    OptionalLong versionNumberAt(ItemKey key, Instant then);
 
     /**
      * Commits the change: once this returns, it is durable and every reader sees it; if it throws

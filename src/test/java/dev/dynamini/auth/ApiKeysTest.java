@@ -153,6 +153,11 @@ class ApiKeysTest {
                 + "{\"application\":\"a\",\"key\":\"k2-secret\",\"feed\":true,\"access\":\"read\"},"
                 + "{\"application\":\"b\",\"key\":\"k3-secret\",\"feed\":false},{\"application\":\"c\",\"key\":\"k4-secret\"}]");
         assertEquals(java.util.Set.of("a"), keys.feedApplications());
+        assertEquals(java.util.Set.of(), keys.asOfIndexApplications());
+        assertEquals(java.util.Set.of("b"), ApiKeys.parse("API_KEYS",
+                "[{\"application\":\"b\",\"key\":\"k3-secret\",\"asOfIndex\":true}]").asOfIndexApplications());
+        assertThrows(ConfigException.class, () -> ApiKeys.parse("API_KEYS",
+                "[{\"application\":\"b\",\"key\":\"k3-secret\",\"asOfIndex\":1}]"));
         ConfigException notBoolean = assertThrows(ConfigException.class,
                 () -> ApiKeys.parse("API_KEYS", "[{\"application\":\"a\",\"key\":\"k1-secret\",\"feed\":\"yes\"}]"));
         assertTrue(notBoolean.getMessage().contains("entry 0") && notBoolean.getMessage().contains("\"feed\""), notBoolean.getMessage());

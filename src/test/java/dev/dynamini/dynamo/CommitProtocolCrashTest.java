@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +82,7 @@ class CommitProtocolCrashTest {
                                 throw new IllegalStateException(e);
                             }
                         }
-                    }, application -> true);
+                    }, new IndexedApplications(Set.of(APP), Set.of(APP)));
             items = new VersionedItems(repository, new IdGenerator(Clock.systemUTC()), Clock.systemUTC(),
                     new Cursors("crash-test-secret-0123".getBytes()), new LiveCollections(repository, Duration.ZERO), Map.of(), new WritesInFlight(Clock.systemUTC()));
         }

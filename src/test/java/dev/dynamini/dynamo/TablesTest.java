@@ -76,8 +76,8 @@ class TablesTest {
                         a -> a.attributeName("sk").attributeType(ScalarAttributeType.S))
                 .billingMode(BillingMode.PAY_PER_REQUEST));
         new Tables(client, new TableNames("tables-test.old-c", "tables-test.old-e"), Optional.empty(), Optional.empty()).ensure();
-        assertEquals(java.util.Set.of("byApplication", "byChange", "byApplicationChange"), indexes("tables-test.old-c"));
-        assertEquals(java.util.Set.of("byChange"), indexes("tables-test.old-e"));
+        assertEquals(java.util.Set.of("byApplication", "byChange", "byApplicationChange", "byItemTime"), indexes("tables-test.old-c"));
+        assertEquals(java.util.Set.of("byChange", "byItemTime"), indexes("tables-test.old-e"));
         assertDoesNotThrow(new Tables(client, new TableNames("tables-test.old-c", "tables-test.old-e"), Optional.empty(), Optional.empty())::ensure);
     }
 
