@@ -195,7 +195,9 @@ public final class Tables {
     }
 
     private TableDescription awaitIndexActive(String table, String index) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        long started = System.nanoTime();
+        long deadline = started + Duration.ofMinutes(30).toNanos();
+        long nextNote = started + Duration.ofSeconds(30).toNanos();
         while (true) {
             TableDescription description = client.describeTable(r -> r.tableName(table)).table();
             boolean active = description.tableStatus() == TableStatus.ACTIVE && description.globalSecondaryIndexes().stream()
@@ -203,8 +205,14 @@ public final class Tables {
             if (active) {
                 return description;
             }
-            if (System.nanoTime() > deadline) {
+            long now = System.nanoTime();
+            if (now > deadline) {
                 throw new StartupException("index " + index + " of table " + table + " did not become ACTIVE within 30 minutes", null);
+            }
+            if (now > nextNote) {
+                LOG.info("still waiting for DynamoDB to build index {} of table {} ({} s so far)", index, table,
+                        Duration.ofNanos(now - started).toSeconds());
+                nextNote = now + Duration.ofSeconds(30).toNanos();
             }
             try {
                 Thread.sleep(500);
