@@ -296,7 +296,7 @@ final class ReportWriter {
                 md.append("| ").append(op.title()).append(" | ").append(Targets.f("%.0f", p.throughput()))
                         .append(" | ").append(ms(p.millisAt(50))).append(" | ").append(ms(p.millisAt(95))).append(" | ").append(ms(p.millisAt(99)))
                         .append(" | ").append(units(d.requestsPerOp())).append(" | ").append(units(d.readUnitsPerOp()))
-                        .append(" | ").append(units(d.writeUnitsPerOp())).append(" | ").append(billedWrite(d)).append(" | ").append(d.signature())
+                        .append(" | ").append(units(d.writeUnitsPerOp())).append(" | ").append(billedWrite(d)).append(" | ").append(compact(d.signature()))
                         .append(" | ").append(ms(floor)).append(" | ").append(Targets.f("%.2f", p.millisAt(50) / floor))
                         .append(" | ").append(ms(p.millisAt(50) - floor))
                         .append(" | ").append(ms(p.cpuMillisPerOp()))
@@ -478,7 +478,7 @@ final class ReportWriter {
                 double floor = Targets.floorMillis(r, op.floorCalls(), c);
                 md.append("| ").append(op.title()).append(" | ").append(Targets.f("%.0f", p.throughput())).append(" | ").append(ms(p.millisAt(50)))
                         .append(" | ").append(ms(p.millisAt(99))).append(" | ").append(units(d.requestsPerOp())).append(" | ")
-                        .append(units(d.readUnitsPerOp())).append(" | ").append(units(d.writeUnitsPerOp())).append(" | ").append(d.signature())
+                        .append(units(d.readUnitsPerOp())).append(" | ").append(units(d.writeUnitsPerOp())).append(" | ").append(compact(d.signature()))
                         .append(" | ").append(ms(floor)).append(" | ").append(Targets.f("%.2f", p.millisAt(50) / floor)).append(" |\n");
             }
             md.append('\n');
@@ -500,6 +500,21 @@ final class ReportWriter {
                     .append(" | ").append(Targets.f("%.2f", midN.phase().millisAt(50) / mid1.phase().millisAt(50)))
                     .append(" | ").append(Targets.f("%.2f", midN.phase().throughput() / mid1.phase().throughput())).append(" |\n");
         }
+    }
+
+    /** A call pattern with its runs of one call shortened: "GetItem + Query + Query + Query" -> "GetItem + Query x 3". */
+    static String compact(String signature) {
+        StringBuilder out = new StringBuilder();
+        String[] calls = signature.split(" \\+ ");
+        for (int i = 0; i < calls.length; ) {
+            int j = i;
+            while (j < calls.length && calls[j].equals(calls[i])) {
+                j++;
+            }
+            out.append(out.length() == 0 ? "" : " + ").append(calls[i]).append(j - i > 2 ? " x " + (j - i) : j - i == 2 ? " + " + calls[i] : "");
+            i = j;
+        }
+        return out.toString();
     }
 
     /** A few lines for the console. */
