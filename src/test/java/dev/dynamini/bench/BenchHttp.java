@@ -29,7 +29,13 @@ final class BenchHttp {
         this.apiKey = apiKey;
     }
 
-    record Answer(int status, String body, String etag) {
+    /** {@code headers}: the answer's headers (e.g. a change feed's X-Next-Since). */
+    record Answer(int status, String body, String etag, java.net.http.HttpHeaders headers) {
+        /** The first value of a header, or null. */
+        String header(String name) {
+            return headers == null ? null : headers.firstValue(name).orElse(null);
+        }
+
         JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -68,7 +74,8 @@ final class BenchHttp {
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body(), response.headers().firstValue("ETag").orElse(null));
+            return new Answer(response.statusCode(), response.body(), response.headers().firstValue("ETag").orElse(null),
+                    response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path + ": " + e, e);
         } catch (InterruptedException e) {
@@ -83,6 +90,11 @@ final class BenchHttp {
 
     Answer post(String path, String body, String requestId) {
         return send("POST", path, body, requestId, null);
+    }
+
+    /** A query parameter's value, URL-encoded (a change feed's token). */
+    static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     static String quote(String s) {

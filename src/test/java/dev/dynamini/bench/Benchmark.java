@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAccumulator;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -33,7 +34,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class Benchmark {
     static final String APPLICATION = "bench-app";
     static final String API_KEY = "bench-key-0123456789";
-    static final String API_KEYS = "[{\"application\":\"" + APPLICATION + "\",\"key\":\"" + API_KEY + "\"}]";
+    /** An application that keeps a change feed ("feed": true): its changes cost one index write more. */
+    static final String FEED_APPLICATION = "bench-feed";
+    static final String FEED_API_KEY = "bench-feed-key-0123456789";
+    static final String API_KEYS = "[{\"application\":\"" + APPLICATION + "\",\"key\":\"" + API_KEY + "\"},"
+            + "{\"application\":\"" + FEED_APPLICATION + "\",\"key\":\"" + FEED_API_KEY + "\",\"feed\":true}]";
     static final String USER = "bench";
     static final String COLLECTION_USER = "bench-c";
 
@@ -200,17 +205,18 @@ public final class Benchmark {
              Dynamini server = Dynamini.start(config, ApiKeys.load(config),
                      DynamoConnection.borrowed(tap.wrap(client), storage, barrier), tap)) {
             BenchHttp http = new BenchHttp("http://127.0.0.1:" + server.port(), API_KEY);
-            log("server on 127.0.0.1:" + server.port() + " with " + storage);
+            BenchHttp feedHttp = new BenchHttp("http://127.0.0.1:" + server.port(), FEED_API_KEY);
+            log("server on 127.0.0.1:" + server.port() + " with " + storage + " (FEED_SETTLE_MS " + config.feedSettle().toMillis() + ")");
 
             long seedStart = System.nanoTime();
-            Seed seed = seed(options, http);
+            Seed seed = seed(options, http, feedHttp, config.feedSettle());
             seedSeconds = (System.nanoTime() - seedStart) / 1e9;
             seedRequests = seed.requests;
             log(String.format("seeded %d requests in %.1f s", seedRequests, seedSeconds));
 
             RawDynamo raw = new RawDynamo(rawClient, barrier, serverTables, rawTables, seed.data, value, options.versionsLimit());
             raw.prepare();
-            ops = operations(options, http, seed);
+            ops = operations(options, http, feedHttp, seed);
 
             if (options.timed() && !options.globalWarmup().isZero()) {
                 Load.run("globalwarmup", Math.min(4, options.maxConcurrency()),
@@ -225,7 +231,12 @@ public final class Benchmark {
             floors.put("rawQueryHeadsDeep", s -> raw.queryHeads(s, true));
             floors.put("rawQueryAllVersions", raw::queryAllVersions);
             floors.put("rawQueryVersionsPage", raw::queryVersionsPage);
+            floors.put("rawQueryVersionsSince", raw::queryVersionsSince);
+            floors.put("rawFeedQuery", s -> raw.feedQuery(s, false));
+            floors.put("rawFeedBatchGet", raw::feedBatchGet);
+            floors.put("rawFeedQueryEmpty", s -> raw.feedQuery(s, true));
             floors.put("rawPutItem", raw::putItem);
+            floors.put("rawPutItemFeed", raw::putItemFeed);
             floors.put("rawTxUpdate", raw::transactUpdate);
             floors.put("rawTxCreateEntry", raw::transactCreateEntry);
             if (barrier != CommitBarrier.NONE) {
@@ -241,7 +252,13 @@ public final class Benchmark {
             rawTitles.put("rawQueryHeadsDeep", "Query: " + options.entries() + " heads (" + options.depth() + " versions each)");
             rawTitles.put("rawQueryAllVersions", "Query: all " + options.depth() + " versions of 1 entry");
             rawTitles.put("rawQueryVersionsPage", "Query: newest " + (options.versionsLimit() + 1) + " versions of 1 entry");
+            rawTitles.put("rawQueryVersionsSince", "Query: versions " + options.depth() + " down to " + seed.data.midVersion()
+                    + " of 1 entry, newest first (" + (options.depth() - seed.data.midVersion() + 1) + " items)");
+            rawTitles.put("rawFeedQuery", "Query: byChange index (keys only), " + options.entries() + " changes of 1 collection");
+            rawTitles.put("rawFeedBatchGet", "BatchGetItem: " + raw.feedBatchKeys() + " keys (versions + heads of changes), strongly consistent");
+            rawTitles.put("rawFeedQueryEmpty", "Query: byChange index (keys only), nothing after the token");
             rawTitles.put("rawPutItem", "PutItem: 1 new item of an entry's size (attribute_not_exists)");
+            rawTitles.put("rawPutItemFeed", "PutItem: 1 new version item carrying a feed position (table + byChange index)");
             rawTitles.put("rawTxUpdate", "TransactWriteItems: Put head + Put version + ConditionCheck collection");
             rawTitles.put("rawTxCreateEntry", "TransactWriteItems: Put head + Put version + Put name + ConditionCheck");
             if (floors.containsKey("rawTxCreateEntryDurable")) {
@@ -337,6 +354,15 @@ public final class Benchmark {
         long requests;
         /** An instant after every seeded version (for asOf listings). */
         Instant seededAt;
+        /** An instant after version midVersion of every deep entry (and every shallow one), before any later version. */
+        Instant midAt;
+        /** The feed application's collection of PUT targets, one per worker. */
+        String feedWritesCollection;
+        List<String> feedPutTargets;
+        /** A feed token of the feed collection taken before its entries were written: a page of all of them. */
+        String feedFrom;
+        /** A feed token of the feed collection taken after its entries settled: nothing comes after it. */
+        String feedQuiet;
     }
 
     private static String entriesPath(String collection) {
@@ -355,60 +381,130 @@ public final class Benchmark {
     }
 
     private static String createEntry(BenchHttp http, String collection, String name, String value) {
-        return http.post(entriesPath(collection), "{\"name\":\"" + name + "\",\"value\":" + value + "}", seedId())
-                .expect(201).json().path("meta").path("entry").asText();
+        return createEntry(http, collection, name, value, null);
+    }
+
+    /** The same, noting the new version's updatedAt in {@code stamps} (the latest, in epoch ms). */
+    private static String createEntry(BenchHttp http, String collection, String name, String value, LongAccumulator stamps) {
+        com.fasterxml.jackson.databind.JsonNode meta = http.post(entriesPath(collection), "{\"name\":\"" + name + "\",\"value\":" + value + "}",
+                seedId()).expect(201).json().path("meta");
+        note(meta, stamps);
+        return meta.path("entry").asText();
+    }
+
+    private static void note(com.fasterxml.jackson.databind.JsonNode meta, LongAccumulator stamps) {
+        if (stamps != null) {
+            stamps.accumulate(Instant.parse(meta.path("updatedAt").asText()).toEpochMilli());
+        }
+    }
+
+    /** PUTs of versions {@code from..to} of a deep entry, noting their stamps. */
+    private static void putVersions(BenchOptions options, BenchHttp http, String collection, String id, int from, int to, LongAccumulator stamps) {
+        for (int v = from; v <= to; v++) {
+            note(http.send("PUT", entriesPath(collection) + "/" + id, "{\"value\":" + value(options.valueBytes(), v) + "}", seedId(), null)
+                    .expect(200).json().path("meta"), stamps);
+        }
+    }
+
+    /**
+     * An instant after every stamp noted so far (the server's clock may run a version's stamp ahead
+     * of the wall clock by a millisecond per version, {@code Item.next}), and returns only once the
+     * clock has passed it, so that every later version is newer.
+     */
+    private static Instant after(LongAccumulator stamps) throws InterruptedException {
+        long at = Math.max(stamps.get() + 1, System.currentTimeMillis());
+        while (System.currentTimeMillis() <= at) {
+            Thread.sleep(1);
+        }
+        return Instant.ofEpochMilli(at);
+    }
+
+    private static void runAll(ExecutorService pool, List<java.util.concurrent.Callable<Object>> tasks) throws Exception {
+        List<Future<Object>> work = new ArrayList<>();
+        for (var task : tasks) {
+            work.add(pool.submit(task));
+        }
+        for (Future<?> f : work) {
+            f.get();
+        }
     }
 
     /**
      * Over HTTP: a shallow collection (entries with 1 version), a deep one (entries with {@code depth}
-     * versions), and a collection for writes with one PUT target per worker.
+     * versions, written in two halves around {@link Seed#midAt}), a collection for writes with one PUT
+     * target per worker, and, in the feed application, a collection of {@code entries} entries (its
+     * change feed) and one of PUT targets.
      */
-    private static Seed seed(BenchOptions options, BenchHttp http) throws Exception {
+    private static Seed seed(BenchOptions options, BenchHttp http, BenchHttp feedHttp, java.time.Duration feedSettle) throws Exception {
         long before = SEED_IDS.get();
         Seed seed = new Seed();
+        int n = options.entries();
+        int mid = options.depth() / 2;
+        // the feed application first, so that its changes settle (FEED_SETTLE_MS) while the rest is seeded
+        String feed = collection(feedHttp, "feed");
+        seed.feedWritesCollection = collection(feedHttp, "feed-writes");
+        seed.feedFrom = feedHttp.get(entriesPath(feed) + "?since=now", seedId()).expect(200).header("X-Next-Since");
+        if (seed.feedFrom == null) {
+            throw new IllegalStateException("the feed answered without X-Next-Since");
+        }
         String shallow = collection(http, "shallow");
         String deep = collection(http, "deep");
         seed.writesCollection = collection(http, "writes");
-        String[] shallowIds = new String[options.entries()];
-        String[] deepIds = new String[options.entries()];
+        String[] feedIds = new String[n];
+        String[] shallowIds = new String[n];
+        String[] deepIds = new String[n];
+        LongAccumulator feedStamps = new LongAccumulator(Math::max, 0);
+        LongAccumulator stamps = new LongAccumulator(Math::max, 0);
         ExecutorService pool = Executors.newFixedThreadPool(options.seedConcurrency());
         try {
-            List<Future<?>> work = new ArrayList<>();
-            for (int i = 0; i < options.entries(); i++) {
+            List<java.util.concurrent.Callable<Object>> first = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
                 int k = i;
-                work.add(pool.submit(() -> {
-                    shallowIds[k] = createEntry(http, shallow, "s-" + k, value(options.valueBytes(), 1));
-                    return null;
-                }));
-                work.add(pool.submit(() -> {
-                    String id = createEntry(http, deep, "d-" + k, value(options.valueBytes(), 1));
-                    for (int v = 2; v <= options.depth(); v++) {
-                        http.send("PUT", entriesPath(deep) + "/" + id, "{\"value\":" + value(options.valueBytes(), v) + "}", seedId(), null)
-                                .expect(200);
-                    }
-                    deepIds[k] = id;
-                    return null;
-                }));
+                first.add(() -> feedIds[k] = createEntry(feedHttp, feed, "f-" + k, value(options.valueBytes(), 1), feedStamps));
+                first.add(() -> shallowIds[k] = createEntry(http, shallow, "s-" + k, value(options.valueBytes(), 1), stamps));
+                first.add(() -> {
+                    String id = createEntry(http, deep, "d-" + k, value(options.valueBytes(), 1), stamps);
+                    putVersions(options, http, deep, id, 2, mid, stamps);
+                    return deepIds[k] = id;
+                });
             }
-            for (Future<?> f : work) {
-                f.get();
+            runAll(pool, first);
+            // mid-history: every shallow entry and versions 1..mid of every deep entry are older, the rest newer
+            seed.midAt = after(stamps);
+            List<java.util.concurrent.Callable<Object>> second = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                second.add(() -> {
+                    putVersions(options, http, deep, deepIds[k], mid + 1, options.depth(), stamps);
+                    return null;
+                });
             }
+            runAll(pool, second);
         } finally {
             pool.shutdownNow();
         }
         seed.putTargets = new ArrayList<>();
         seed.ifMatchTargets = new ArrayList<>();
         seed.renameTargets = new ArrayList<>();
+        seed.feedPutTargets = new ArrayList<>();
         seed.ifMatchVersions = new AtomicLongArray(options.maxConcurrency());
         for (int w = 0; w < options.maxConcurrency(); w++) {
             seed.putTargets.add(createEntry(http, seed.writesCollection, "put-" + w, value(options.valueBytes(), 1)));
             seed.ifMatchTargets.add(createEntry(http, seed.writesCollection, "ifmatch-" + w, value(options.valueBytes(), 1)));
             seed.ifMatchVersions.set(w, 1);
             seed.renameTargets.add(createEntry(http, seed.writesCollection, "rename-" + w, value(options.valueBytes(), 1)));
+            seed.feedPutTargets.add(createEntry(feedHttp, seed.feedWritesCollection, "put-" + w, value(options.valueBytes(), 1)));
         }
-        seed.data = new RawDynamo.Seeded(APPLICATION, USER, shallow, List.of(shallowIds), deep, List.of(deepIds));
-        Thread.sleep(2); // the server stamps versions in milliseconds
-        seed.seededAt = Instant.now();
+        seed.seededAt = after(stamps);
+        // a token after the feed collection's last change, once that change is past FEED_SETTLE_MS
+        long quiet = feedStamps.get() + 1 + feedSettle.toMillis();
+        while (System.currentTimeMillis() <= quiet) {
+            Thread.sleep(Math.max(1, quiet - System.currentTimeMillis() + 1));
+        }
+        Instant quietAt = Instant.now().minus(feedSettle);
+        seed.feedQuiet = feedHttp.get(entriesPath(feed) + "?since=now", seedId()).expect(200).header("X-Next-Since");
+        seed.data = new RawDynamo.Seeded(APPLICATION, USER, shallow, List.of(shallowIds), deep, List.of(deepIds), options.depth(), mid,
+                FEED_APPLICATION, feed, List.of(feedIds), quietAt);
         seed.requests = SEED_IDS.get() - before;
         return seed;
     }
@@ -419,7 +515,7 @@ public final class Benchmark {
 
     // ---- the operations -------------------------------------------------------------------------
 
-    private static List<OpSpec> operations(BenchOptions options, BenchHttp http, Seed seed) {
+    private static List<OpSpec> operations(BenchOptions options, BenchHttp http, BenchHttp feedHttp, Seed seed) {
         RawDynamo.Seeded d = seed.data;
         String writes = entriesPath(seed.writesCollection);
         ConcurrentLinkedQueue<String> deletable = new ConcurrentLinkedQueue<>();
@@ -442,6 +538,28 @@ public final class Benchmark {
                 List.of("rawGetItem", "rawQueryHeadsShallow"), listing(http, entriesPath(d.shallowCollection()) + asOf, options.entries())));
         ops.add(new OpSpec("listAsOfDeep", "list entries asOf (after seeding), " + options.entries() + " entries x " + options.depth() + " versions", false,
                 List.of("rawGetItem", "rawQueryHeadsDeep"), listing(http, entriesPath(d.deepCollection()) + asOf, options.entries())));
+        // as of an instant in the middle of the deep collection's history: after version mid of every
+        // entry; each deep item is then read back from its head through the versions written since
+        String asOfMid = "?asOf=" + seed.midAt;
+        int mid = d.midVersion();
+        ops.add(new OpSpec("listAsOfMid", "list entries asOf (mid-history), " + options.entries() + " entries x 1 version", false,
+                List.of("rawGetItem", "rawQueryHeadsShallow"),
+                listingAt(http, entriesPath(d.shallowCollection()) + asOfMid, options.entries(), 1)));
+        List<String> deepAsOfFloor = new ArrayList<>(List.of("rawGetItem", "rawQueryHeadsDeep"));
+        deepAsOfFloor.addAll(java.util.Collections.nCopies(options.entries(), "rawQueryVersionsSince"));
+        ops.add(new OpSpec("listAsOfMidDeep", "list entries asOf (after version " + mid + " of " + options.depth() + "), "
+                + options.entries() + " entries x " + options.depth() + " versions", false,
+                deepAsOfFloor, listingAt(http, entriesPath(d.deepCollection()) + asOfMid, options.entries(), mid)));
+        // the change feed (application with "feed": true): a page of every change of a collection,
+        // and a poll after its last change
+        String feedPath = entriesPath(d.feedCollection());
+        List<String> feedFloor = new ArrayList<>(List.of("rawFeedQuery"));
+        feedFloor.addAll(java.util.Collections.nCopies(RawDynamo.feedBatches(options.entries()), "rawFeedBatchGet"));
+        ops.add(new OpSpec("feedPage", "change feed: page of " + options.entries() + " changes (since a token, limit=" + options.entries() + ")",
+                false, feedFloor, feedRead(feedHttp, feedPath + "?since=" + BenchHttp.encode(seed.feedFrom) + "&limit=" + options.entries(),
+                        options.entries())));
+        ops.add(new OpSpec("feedPoll", "change feed: poll with nothing new (since a token at now)", false, List.of("rawFeedQueryEmpty"),
+                feedRead(feedHttp, feedPath + "?since=" + BenchHttp.encode(seed.feedQuiet), 0)));
         ops.add(new OpSpec("getEntryAll", "GET one entry, filter=all (" + options.depth() + " versions)", false,
                 List.of("rawQueryAllVersions"),
                 w -> (rid, m) -> http.get(entriesPath(d.deepCollection()) + "/" + pick(d.deepEntries()) + "?filter=all", rid).status()));
@@ -463,6 +581,14 @@ public final class Benchmark {
                     String target = writes + "/" + seed.putTargets.get(w);
                     long[] n = {0};
                     return (rid, m) -> http.send("PUT", target, "{\"value\":" + value(options.valueBytes(), ++n[0]) + "}", rid, null).status();
+                }));
+        // the same PUT in the application that keeps a change feed: its version is also written to the byChange index
+        String feedWrites = entriesPath(seed.feedWritesCollection);
+        ops.add(new OpSpec("putEntryFeed", "PUT entry (value), no If-Match, feed application", true, List.of("rawGetItem", "rawTxUpdate"),
+                w -> {
+                    String target = feedWrites + "/" + seed.feedPutTargets.get(w);
+                    long[] n = {0};
+                    return (rid, m) -> feedHttp.send("PUT", target, "{\"value\":" + value(options.valueBytes(), ++n[0]) + "}", rid, null).status();
                 }));
         ops.add(new OpSpec("putEntryIfMatch", "PUT entry (value) with If-Match", true, List.of("rawGetItem", "rawTxUpdate"),
                 w -> {
@@ -542,6 +668,43 @@ public final class Benchmark {
                 BenchHttp.Answer first = http.get(path, DynamoTap.ID_PREFIX + "check." + w).expect(200);
                 if (first.json().size() != expected) {
                     throw new IllegalStateException(path + " listed " + first.json().size() + " entries, expected " + expected);
+                }
+            }
+            return (rid, m) -> http.get(path, rid).status();
+        };
+    }
+
+    /**
+     * A listing as of an instant; each worker checks once (unmeasured) that it returns every entry,
+     * each at {@code version}.
+     */
+    private static Load.Workload listingAt(BenchHttp http, String path, int expected, long version) {
+        java.util.Set<Integer> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        return w -> {
+            if (checked.add(w)) {
+                com.fasterxml.jackson.databind.JsonNode items = http.get(path, DynamoTap.ID_PREFIX + "check." + w).expect(200).json();
+                if (items.size() != expected) {
+                    throw new IllegalStateException(path + " listed " + items.size() + " entries, expected " + expected);
+                }
+                for (com.fasterxml.jackson.databind.JsonNode item : items) {
+                    if (item.path("meta").path("version").asLong() != version) {
+                        throw new IllegalStateException(path + " listed version " + item.path("meta").path("version") + ", expected " + version);
+                    }
+                }
+            }
+            return (rid, m) -> http.get(path, rid).status();
+        };
+    }
+
+    /** A read of a change feed; each worker checks once (unmeasured) that it returns {@code expected} changes and no more. */
+    private static Load.Workload feedRead(BenchHttp http, String path, int expected) {
+        java.util.Set<Integer> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        return w -> {
+            if (checked.add(w)) {
+                BenchHttp.Answer first = http.get(path, DynamoTap.ID_PREFIX + "check." + w).expect(200);
+                if (first.json().size() != expected || !"false".equals(first.header("X-More-Changes"))) {
+                    throw new IllegalStateException(path + " gave " + first.json().size() + " changes (X-More-Changes "
+                            + first.header("X-More-Changes") + "), expected " + expected + " and no more");
                 }
             }
             return (rid, m) -> http.get(path, rid).status();

@@ -157,16 +157,71 @@ class BenchmarkSmokeTest {
         }
     }
 
+    /**
+     * The change feed (issue 10): a page is one Query of the byChange index and one BatchGetItem of
+     * each change's version and head (1 RCU each, strongly consistent); a poll with nothing new is
+     * the Query alone; a PUT in the feed application writes one unit more (the index) than the same
+     * PUT in another application, with the same calls.
+     */
+    @Test
+    void theChangeFeedReadsTheIndexThenTheVersionsAndCostsOneWriteUnitMore() {
+        for (int c : LEVELS) {
+            DynamoStats page = dynamo("feedPage", c);
+            assertEquals("Query + BatchGetItem", page.signature(), "feed page c=" + c + ": " + page.signatures());
+            assertEquals(2, page.maxRequests(), "feed page c=" + c + ": " + page.signatures());
+            // 5 changes: 5 versions and 5 heads of small items, strongly consistent, and the keys-only Query
+            assertBetween(page.readUnitsPerOp(), 10.0, 11.0, "feed page of 5 changes RCU");
+            DynamoStats poll = dynamo("feedPoll", c);
+            assertEquals("Query", poll.signature(), "feed poll c=" + c + ": " + poll.signatures());
+            assertEquals(1, poll.maxRequests(), "feed poll c=" + c);
+            assertTrue(poll.readUnitsPerOp() <= 0.5, "feed poll RCU " + poll.readUnitsPerOp());
+            DynamoStats feedPut = dynamo("putEntryFeed", c);
+            DynamoStats put = dynamo("putEntry", c);
+            assertEquals(put.signature(), feedPut.signature(), "the same calls with and without the feed");
+            assertEquals(put.writeUnitsPerOp() + 1.0, feedPut.writeUnitsPerOp(), 1e-9,
+                    "feed PUT WCU " + feedPut.capacitySignatures() + " vs PUT " + put.capacitySignatures());
+            assertEquals(put.billedWriteUnitsPerOp() + 1.0, feedPut.billedWriteUnitsPerOp(), 1e-9, "billed the same way");
+            // the raw yardsticks: a version item in the index is 2 WCU, without it 1
+            assertEquals(2.0, results.row("rawPutItemFeed", c).dynamo().writeUnitsPerOp(), 1e-9, "PutItem with its index write");
+            assertEquals(0.5, results.row("rawFeedQuery", c).dynamo().readUnitsPerOp(), 1e-9, "keys-only Query of 5 keys");
+            assertEquals(10.0, results.row("rawFeedBatchGet", c).dynamo().readUnitsPerOp(), 1e-9, "10 small items, strongly consistent");
+        }
+    }
+
+    /**
+     * asOf in the middle of history (after version 1 of 3 of every deep entry): each deep entry is
+     * read back from its head with one more Query, so requests and read units grow with the entries
+     * changed since; the shallow collection at the same instant reads heads only.
+     */
+    @Test
+    void asOfInTheMiddleOfHistoryReadsTheVersionsWrittenSince() {
+        int entries = results.options().entries();
+        for (int c : LEVELS) {
+            DynamoStats shallow = dynamo("listAsOfMid", c);
+            DynamoStats deep = dynamo("listAsOfMidDeep", c);
+            assertEquals(dynamo("listAsOf", c).maxRequests(), shallow.maxRequests(), "asOf mid, depth 1: " + shallow.signatures());
+            assertEquals(shallow.requestsPerOp() + entries, deep.requestsPerOp(), 1e-9, "one Query per deep entry: " + deep.signatures());
+            assertTrue(deep.readUnitsPerOp() > shallow.readUnitsPerOp(), "asOf mid RCU depth 3 " + deep.readUnitsPerOp()
+                    + " vs depth 1 " + shallow.readUnitsPerOp());
+            assertEquals(1.0, results.row("rawQueryVersionsSince", c).dynamo().readUnitsPerOp(), 1e-9, "3 small versions");
+        }
+    }
+
     @Test
     void writesBothReports() throws Exception {
         Path out = Path.of("target/bench-smoke");
         String md = Files.readString(out.resolve("report.md"));
         assertTrue(md.contains("## Targets") && md.contains("## History depth") && md.contains("GET one entry"), md);
         assertTrue(md.contains("## Writes against today's transactions (issue 14)") && md.contains("rawTxCreateEntry"), md);
+        assertTrue(md.contains("## Change feed and asOf (issue 10)") && md.contains("rawPutItemFeed"), md);
         JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-        assertEquals(14 * LEVELS.size(), json.path("operations").size());
+        assertEquals(19 * LEVELS.size(), json.path("operations").size());
         assertTrue(json.path("writes").size() >= 5 * LEVELS.size(), json.path("writes").toString());
         assertTrue(json.path("targets").size() >= 8);
+        assertEquals(LEVELS.size(), json.path("feedAndAsOf").size());
+        for (JsonNode level : json.path("feedAndAsOf")) {
+            assertEquals(1.5, level.path("feedPutVsPut").path("writeUnitsRatio").asDouble(), 1e-9, level.toString());
+        }
         for (JsonNode op : json.path("operations")) {
             assertTrue(op.path("latencyMs").path("p50").asDouble() > 0, op.toString());
             assertTrue(op.path("floor").path("p50Ms").asDouble() > 0, op.toString());

@@ -132,7 +132,10 @@ final class Load {
                         long warmEnd = window[0];
                         long end = window[1];
                         long now;
-                        while ((now = System.nanoTime()) < end) {
+                        // at least one measured operation per worker: an operation slower than the
+                        // slice (e.g. an asOf listing deep in history at c=16) is then measured once,
+                        // past the planned end, rather than not at all
+                        while ((now = System.nanoTime()) < end || counts[w] == 0) {
                             boolean measured = now >= warmEnd;
                             String rid = DynamoTap.ID_PREFIX + (measured ? label : "warm") + "." + SEQUENCE.incrementAndGet();
                             int status = call.run(rid, measured);

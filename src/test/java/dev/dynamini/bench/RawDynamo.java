@@ -39,9 +39,27 @@ final class RawDynamo {
     private final AtomicLong ids = new AtomicLong();
     private final String run = Long.toString(System.currentTimeMillis(), 36);
 
-    /** What the seeding made: ids of the shallow and the deep collection and of their entries. */
+    /**
+     * What the seeding made: ids of the shallow and the deep collection and of their entries, the deep
+     * entries' depth and the version of the mid-history instant, and the feed application's collection
+     * of changes, its entries, and an instant after its last change (settled).
+     */
     record Seeded(String application, String user, String shallowCollection, List<String> shallowEntries,
-                  String deepCollection, List<String> deepEntries) {
+                  String deepCollection, List<String> deepEntries, int depth, int midVersion,
+                  String feedApplication, String feedCollection, List<String> feedEntries, java.time.Instant feedQuietAt) {
+    }
+
+    /** BatchGetItem's limit of keys per request. */
+    private static final int BATCH_GET_KEYS = 100;
+
+    /** The BatchGetItems a feed page of {@code changes} changes needs: a version and its head each. */
+    static int feedBatches(int changes) {
+        return (2 * changes + BATCH_GET_KEYS - 1) / BATCH_GET_KEYS;
+    }
+
+    /** Keys of one of them (the first, the largest). */
+    int feedBatchKeys() {
+        return Math.min(BATCH_GET_KEYS, 2 * data.feedEntries().size());
     }
 
     RawDynamo(DynamoDbClient client, CommitBarrier barrier, TableNames server, TableNames raw, Seeded data, String value, int versionsLimit) {
@@ -70,6 +88,10 @@ final class RawDynamo {
 
     private String entryPartition(String collection) {
         return data.application() + "#" + data.user() + "#" + collection;
+    }
+
+    private String feedPartition() {
+        return data.feedApplication() + "#" + data.user() + "#" + data.feedCollection();
     }
 
     private static String head(String id) {
@@ -237,6 +259,91 @@ final class RawDynamo {
         };
     }
 
+    /**
+     * Query of the versions of one deep entry newest first, from its head's version down to the one
+     * of the mid-history instant: the fewest versions an asOf read of that instant must see (the
+     * server asks for a first page of 32 and stops at the one old enough).
+     */
+    Load.Workload queryVersionsSince(DynamoStats stats) {
+        String partition = entryPartition(data.deepCollection());
+        int expected = data.depth() - data.midVersion() + 1;
+        return w -> (rid, measured) -> {
+            String id = pick(data.deepEntries());
+            var r = client.query(q -> q.tableName(server.entries()).consistentRead(true)
+                    .keyConditionExpression("#pk = :pk AND #sk BETWEEN :first AND :last")
+                    .expressionAttributeNames(Map.of("#pk", "pk", "#sk", "sk"))
+                    .expressionAttributeValues(Map.of(":pk", s(partition), ":first", s(version(id, data.midVersion())),
+                            ":last", s(version(id, data.depth()))))
+                    .scanIndexForward(false)
+                    .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+            if (r.count() != expected) {
+                throw new IllegalStateException("raw Query of versions since returned " + r.count() + ", expected " + expected);
+            }
+            record(stats, measured, "Query", one(r.consumedCapacity()));
+            return 200;
+        };
+    }
+
+    // ---- the change feed, on the server's tables -----------------------------------------------
+
+    /** After every change stamped at or before {@code millis}, as FeedPosition.endOf. */
+    private static String endOf(long millis) {
+        return dev.dynamini.store.FeedPosition.endOf(java.time.Instant.ofEpochMilli(millis));
+    }
+
+    /**
+     * Query of the byChange index (keys only, so eventually consistent) of the feed collection, as a
+     * feed read asks it (up to the limit + 2): every change from the start ({@code empty} false), or
+     * those after its last change, none ({@code empty} true).
+     */
+    Load.Workload feedQuery(DynamoStats stats, boolean empty) {
+        int expected = empty ? 0 : data.feedEntries().size();
+        String after = empty ? endOf(data.feedQuietAt().toEpochMilli()) : "0";
+        return w -> (rid, measured) -> {
+            var r = client.query(q -> q.tableName(server.entries()).indexName("byChange")
+                    .keyConditionExpression("#p = :p AND #fs BETWEEN :after AND :upTo")
+                    .expressionAttributeNames(Map.of("#p", "pk", "#fs", "fs"))
+                    .expressionAttributeValues(Map.of(":p", s(feedPartition()), ":after", s(after),
+                            ":upTo", s(endOf(System.currentTimeMillis()))))
+                    .limit(Math.min(data.feedEntries().size() + 2, 1001))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+            if (r.count() != expected) {
+                throw new IllegalStateException("raw Query of the feed index returned " + r.count() + " keys, expected " + expected);
+            }
+            record(stats, measured, "Query", one(r.consumedCapacity()));
+            return 200;
+        };
+    }
+
+    /**
+     * BatchGetItem (strongly consistent) of one share of a feed page's keys: each change's version and
+     * its entry's head, {@value #BATCH_GET_KEYS} keys a request; the workers take the shares in turn.
+     */
+    Load.Workload feedBatchGet(DynamoStats stats) {
+        String partition = feedPartition();
+        List<Map<String, AttributeValue>> all = new java.util.ArrayList<>();
+        for (String id : data.feedEntries()) {
+            all.add(key(partition, version(id, 1)));
+            all.add(key(partition, head(id)));
+        }
+        int batches = feedBatches(data.feedEntries().size());
+        return w -> {
+            int[] next = {w};
+            return (rid, measured) -> {
+                int batch = next[0]++ % batches;
+                List<Map<String, AttributeValue>> keys = all.subList(batch * BATCH_GET_KEYS, Math.min(all.size(), (batch + 1) * BATCH_GET_KEYS));
+                var r = client.batchGetItem(b -> b.requestItems(Map.of(server.entries(),
+                                KeysAndAttributes.builder().consistentRead(true).keys(keys).build()))
+                        .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+                if (r.responses().values().stream().mapToInt(List::size).sum() != keys.size() || !r.unprocessedKeys().isEmpty()) {
+                    throw new IllegalStateException("raw BatchGetItem of a feed page did not return all " + keys.size() + " items");
+                }
+                record(stats, measured, "BatchGetItem", r.consumedCapacity());
+                return 200;
+            };
+        };
+    }
+
     // ---- writes, on the raw tables -------------------------------------------------------------
 
     private TransactWriteItem conditionOnCollection() {
@@ -296,6 +403,25 @@ final class RawDynamo {
         return w -> (rid, measured) -> {
             String id = newId("i");
             var r = client.putItem(p -> p.tableName(rawEntries).item(itemAttributes(partition, version(id, 1), 1, "i-" + id, value, false))
+                    .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "pk"))
+                    .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
+            record(stats, measured, "PutItem", one(r.consumedCapacity()));
+            return 200;
+        };
+    }
+
+    /**
+     * The same PutItem of a new version item, carrying a feed position ({@code fs}) as the versions of
+     * an application with a change feed do: DynamoDB writes it to the byChange index too.
+     */
+    Load.Workload putItemFeed(DynamoStats stats) {
+        String partition = entryPartition("rawcol");
+        return w -> (rid, measured) -> {
+            String id = newId("f");
+            Map<String, AttributeValue> item = itemAttributes(partition, version(id, 1), 1, "f-" + id, value, false);
+            String stamp = Long.toString(System.currentTimeMillis());
+            item.put("fs", s("0".repeat(Math.max(0, 13 - stamp.length())) + stamp + "#" + id + "#0000000001"));
+            var r = client.putItem(p -> p.tableName(rawEntries).item(item)
                     .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", "pk"))
                     .returnConsumedCapacity(ReturnConsumedCapacity.INDEXES));
             record(stats, measured, "PutItem", one(r.consumedCapacity()));

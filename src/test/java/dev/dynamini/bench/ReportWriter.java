@@ -108,6 +108,30 @@ final class ReportWriter {
             n.put("rawQueryLatencyRatioP50", round(r.row("rawQueryHeadsDeep", c).phase().millisAt(50)
                     / r.row("rawQueryHeadsShallow", c).phase().millisAt(50)));
         }
+        ArrayNode feed = root.putArray("feedAndAsOf");
+        for (int c : r.options().concurrency()) {
+            Benchmark.Row feedPut = r.row("putEntryFeed", c);
+            Benchmark.Row put = r.row("putEntry", c);
+            Benchmark.Row mid1 = r.row("listAsOfMid", c);
+            Benchmark.Row midN = r.row("listAsOfMidDeep", c);
+            ObjectNode n = feed.addObject();
+            n.put("concurrency", c);
+            ObjectNode puts = n.putObject("feedPutVsPut");
+            puts.put("throughputRatio", round(feedPut.phase().throughput() / put.phase().throughput()));
+            puts.put("p50Ratio", round(feedPut.phase().millisAt(50) / put.phase().millisAt(50)));
+            puts.put("writeUnitsFeedPut", round(feedPut.dynamo().writeUnitsPerOp()));
+            puts.put("writeUnitsPut", round(put.dynamo().writeUnitsPerOp()));
+            puts.put("writeUnitsRatio", round(feedPut.dynamo().writeUnitsPerOp() / put.dynamo().writeUnitsPerOp()));
+            ObjectNode asOf = n.putObject("asOfMidDepthNVsDepth1");
+            asOf.put("depth", r.options().depth());
+            asOf.put("readUnitsDepth1", round(mid1.dynamo().readUnitsPerOp()));
+            asOf.put("readUnitsDepthN", round(midN.dynamo().readUnitsPerOp()));
+            asOf.put("readUnitsRatio", round(midN.dynamo().readUnitsPerOp() / mid1.dynamo().readUnitsPerOp()));
+            asOf.put("requestsDepth1", round(mid1.dynamo().requestsPerOp()));
+            asOf.put("requestsDepthN", round(midN.dynamo().requestsPerOp()));
+            asOf.put("p50Ratio", round(midN.phase().millisAt(50) / mid1.phase().millisAt(50)));
+            asOf.put("throughputRatio", round(midN.phase().throughput() / mid1.phase().throughput()));
+        }
         ArrayNode writes = root.putArray("writes");
         for (int c : r.options().concurrency()) {
             for (Benchmark.OpSpec op : r.ops()) {
@@ -272,7 +296,7 @@ final class ReportWriter {
                 md.append("| ").append(op.title()).append(" | ").append(Targets.f("%.0f", p.throughput()))
                         .append(" | ").append(ms(p.millisAt(50))).append(" | ").append(ms(p.millisAt(95))).append(" | ").append(ms(p.millisAt(99)))
                         .append(" | ").append(units(d.requestsPerOp())).append(" | ").append(units(d.readUnitsPerOp()))
-                        .append(" | ").append(units(d.writeUnitsPerOp())).append(" | ").append(billedWrite(d)).append(" | ").append(d.signature())
+                        .append(" | ").append(units(d.writeUnitsPerOp())).append(" | ").append(billedWrite(d)).append(" | ").append(compact(d.signature()))
                         .append(" | ").append(ms(floor)).append(" | ").append(Targets.f("%.2f", p.millisAt(50) / floor))
                         .append(" | ").append(ms(p.millisAt(50) - floor))
                         .append(" | ").append(ms(p.cpuMillisPerOp()))
@@ -318,6 +342,8 @@ final class ReportWriter {
                     .append(Targets.f("%.2f", r.row("rawQueryHeadsDeep", c).phase().millisAt(50) / r.row("rawQueryHeadsShallow", c).phase().millisAt(50)))
                     .append(" |\n");
         }
+
+        feedAndAsOf(md, r);
 
         md.append("\n## Start-up\n\n");
         if (r.startup() == null) {
@@ -409,7 +435,7 @@ final class ReportWriter {
                         .append(external ? " | " + ms(p.externalCpuMillisPerOp()) : "")
                         .append(" | ").append(d.capacitySignature()).append(" |\n");
             }
-            for (String raw : List.of("rawPutItem", "rawTxUpdate", "rawTxCreateEntry", "rawTxRename", "rawTxDeleteEntry")) {
+            for (String raw : List.of("rawPutItem", "rawPutItemFeed", "rawTxUpdate", "rawTxCreateEntry", "rawTxRename", "rawTxDeleteEntry")) {
                 Benchmark.Row row = r.row(raw, c);
                 if (row == null) {
                     continue;
@@ -424,6 +450,71 @@ final class ReportWriter {
             }
             md.append('\n');
         }
+    }
+
+    /** The rows of the change feed and of asOf reads in the middle of history, and their ratios (issue 10). */
+    static final List<String> FEED_AND_AS_OF_ROWS = List.of("feedPage", "feedPoll", "putEntryFeed", "putEntry", "listAsOf", "listAsOfDeep",
+            "listAsOfMid", "listAsOfMidDeep");
+
+    private static void feedAndAsOf(StringBuilder md, Benchmark.Results r) {
+        BenchOptions o = r.options();
+        md.append("\n## Change feed and asOf (issue 10)\n\n");
+        md.append("Feed rows read the change feed of a collection of ").append(o.entries()).append(" entries in the application that keeps one "
+                + "(`\"feed\": true`): a page of all its changes (since a token taken before they were written) and a poll after the last "
+                + "one (since a token at now). The feed PUT is the plain PUT in that application, measured in the same rounds. "
+                + "asOf mid-history: the instant after version ").append(o.depth() / 2).append(" of every deep entry (and after the only version of "
+                + "every shallow one); asOf after seeding reads heads only.\n\n");
+        for (int c : o.concurrency()) {
+            md.append("### Concurrency ").append(c).append("\n\n");
+            md.append("| operation | ops/s | p50 ms | p99 ms | DynamoDB req/op | RCU/op | WCU/op | DynamoDB calls | floor p50 ms | p50 / floor |\n");
+            md.append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
+            for (Benchmark.OpSpec op : r.ops()) {
+                if (!FEED_AND_AS_OF_ROWS.contains(op.id())) {
+                    continue;
+                }
+                Benchmark.Row row = r.row(op.id(), c);
+                Load.Phase p = row.phase();
+                DynamoStats d = row.dynamo();
+                double floor = Targets.floorMillis(r, op.floorCalls(), c);
+                md.append("| ").append(op.title()).append(" | ").append(Targets.f("%.0f", p.throughput())).append(" | ").append(ms(p.millisAt(50)))
+                        .append(" | ").append(ms(p.millisAt(99))).append(" | ").append(units(d.requestsPerOp())).append(" | ")
+                        .append(units(d.readUnitsPerOp())).append(" | ").append(units(d.writeUnitsPerOp())).append(" | ").append(compact(d.signature()))
+                        .append(" | ").append(ms(floor)).append(" | ").append(Targets.f("%.2f", p.millisAt(50) / floor)).append(" |\n");
+            }
+            md.append('\n');
+        }
+        md.append("| c | feed PUT / PUT: ops/s | p50 | WCU | asOf mid, depth ").append(o.depth()).append(" / depth 1: RCU | requests | p50 | ops/s |\n");
+        md.append("|---:|---:|---:|---|---:|---|---:|---:|\n");
+        for (int c : o.concurrency()) {
+            Benchmark.Row feedPut = r.row("putEntryFeed", c);
+            Benchmark.Row put = r.row("putEntry", c);
+            Benchmark.Row mid1 = r.row("listAsOfMid", c);
+            Benchmark.Row midN = r.row("listAsOfMidDeep", c);
+            md.append("| ").append(c)
+                    .append(" | ").append(Targets.f("%.2f", feedPut.phase().throughput() / put.phase().throughput()))
+                    .append(" | ").append(Targets.f("%.2f", feedPut.phase().millisAt(50) / put.phase().millisAt(50)))
+                    .append(" | ").append(Targets.f("%.2f / %.2f", feedPut.dynamo().writeUnitsPerOp(), put.dynamo().writeUnitsPerOp()))
+                    .append(" | ").append(Targets.f("%.2f / %.2f = %.1f", midN.dynamo().readUnitsPerOp(), mid1.dynamo().readUnitsPerOp(),
+                            midN.dynamo().readUnitsPerOp() / mid1.dynamo().readUnitsPerOp()))
+                    .append(" | ").append(Targets.f("%.2f / %.2f", midN.dynamo().requestsPerOp(), mid1.dynamo().requestsPerOp()))
+                    .append(" | ").append(Targets.f("%.2f", midN.phase().millisAt(50) / mid1.phase().millisAt(50)))
+                    .append(" | ").append(Targets.f("%.2f", midN.phase().throughput() / mid1.phase().throughput())).append(" |\n");
+        }
+    }
+
+    /** A call pattern with its runs of one call shortened: "GetItem + Query + Query + Query" -> "GetItem + Query x 3". */
+    static String compact(String signature) {
+        StringBuilder out = new StringBuilder();
+        String[] calls = signature.split(" \\+ ");
+        for (int i = 0; i < calls.length; ) {
+            int j = i;
+            while (j < calls.length && calls[j].equals(calls[i])) {
+                j++;
+            }
+            out.append(out.length() == 0 ? "" : " + ").append(calls[i]).append(j - i > 2 ? " x " + (j - i) : j - i == 2 ? " + " + calls[i] : "");
+            i = j;
+        }
+        return out.toString();
     }
 
     /** A few lines for the console. */
