@@ -37,8 +37,12 @@ public final class Benchmark {
     /** An application that keeps a change feed ("feed": true): its changes cost one index write more. */
     static final String FEED_APPLICATION = "bench-feed";
     static final String FEED_API_KEY = "bench-feed-key-0123456789";
+    /** An application whose versions are indexed by time ("asOfIndex": true): asOf at any depth. */
+    static final String AS_OF_APPLICATION = "bench-asof";
+    static final String AS_OF_API_KEY = "bench-asof-key-0123456789";
     static final String API_KEYS = "[{\"application\":\"" + APPLICATION + "\",\"key\":\"" + API_KEY + "\"},"
-            + "{\"application\":\"" + FEED_APPLICATION + "\",\"key\":\"" + FEED_API_KEY + "\",\"feed\":true}]";
+            + "{\"application\":\"" + FEED_APPLICATION + "\",\"key\":\"" + FEED_API_KEY + "\",\"feed\":true},"
+            + "{\"application\":\"" + AS_OF_APPLICATION + "\",\"key\":\"" + AS_OF_API_KEY + "\",\"asOfIndex\":true}]";
     static final String USER = "bench";
     static final String COLLECTION_USER = "bench-c";
 
@@ -206,17 +210,18 @@ public final class Benchmark {
                      DynamoConnection.borrowed(tap.wrap(client), storage, barrier), tap)) {
             BenchHttp http = new BenchHttp("http://127.0.0.1:" + server.port(), API_KEY);
             BenchHttp feedHttp = new BenchHttp("http://127.0.0.1:" + server.port(), FEED_API_KEY);
+            BenchHttp asOfHttp = new BenchHttp("http://127.0.0.1:" + server.port(), AS_OF_API_KEY);
             log("server on 127.0.0.1:" + server.port() + " with " + storage + " (FEED_SETTLE_MS " + config.feedSettle().toMillis() + ")");
 
             long seedStart = System.nanoTime();
-            Seed seed = seed(options, http, feedHttp, config.feedSettle());
+            Seed seed = seed(options, http, feedHttp, asOfHttp, config.feedSettle());
             seedSeconds = (System.nanoTime() - seedStart) / 1e9;
             seedRequests = seed.requests;
             log(String.format("seeded %d requests in %.1f s", seedRequests, seedSeconds));
 
             RawDynamo raw = new RawDynamo(rawClient, barrier, serverTables, rawTables, seed.data, value, options.versionsLimit());
             raw.prepare();
-            ops = operations(options, http, feedHttp, seed);
+            ops = operations(options, http, feedHttp, asOfHttp, seed);
 
             if (options.timed() && !options.globalWarmup().isZero()) {
                 Load.run("globalwarmup", Math.min(4, options.maxConcurrency()),
@@ -356,6 +361,9 @@ public final class Benchmark {
         Instant seededAt;
         /** An instant after version midVersion of every deep entry (and every shallow one), before any later version. */
         Instant midAt;
+        /** The time-indexed application's collections: entries of 2 versions, and of depth versions. */
+        String indexedTwo;
+        String indexedDeep;
         /** The feed application's collection of PUT targets, one per worker. */
         String feedWritesCollection;
         List<String> feedPutTargets;
@@ -435,7 +443,8 @@ public final class Benchmark {
      * target per worker, and, in the feed application, a collection of {@code entries} entries (its
      * change feed) and one of PUT targets.
      */
-    private static Seed seed(BenchOptions options, BenchHttp http, BenchHttp feedHttp, java.time.Duration feedSettle) throws Exception {
+    private static Seed seed(BenchOptions options, BenchHttp http, BenchHttp feedHttp, BenchHttp asOfHttp, java.time.Duration feedSettle)
+            throws Exception {
         long before = SEED_IDS.get();
         Seed seed = new Seed();
         int n = options.entries();
@@ -449,6 +458,11 @@ public final class Benchmark {
         }
         String shallow = collection(http, "shallow");
         String deep = collection(http, "deep");
+        // the time-indexed application: entries of 2 versions and of depth versions, each changed after midAt
+        seed.indexedTwo = collection(asOfHttp, "indexed-two");
+        seed.indexedDeep = collection(asOfHttp, "indexed-deep");
+        String[] indexedTwoIds = new String[n];
+        String[] indexedDeepIds = new String[n];
         seed.writesCollection = collection(http, "writes");
         String[] feedIds = new String[n];
         String[] shallowIds = new String[n];
@@ -467,6 +481,12 @@ public final class Benchmark {
                     putVersions(options, http, deep, id, 2, mid, stamps);
                     return deepIds[k] = id;
                 });
+                first.add(() -> indexedTwoIds[k] = createEntry(asOfHttp, seed.indexedTwo, "t-" + k, value(options.valueBytes(), 1), stamps));
+                first.add(() -> {
+                    String id = createEntry(asOfHttp, seed.indexedDeep, "d-" + k, value(options.valueBytes(), 1), stamps);
+                    putVersions(options, asOfHttp, seed.indexedDeep, id, 2, mid, stamps);
+                    return indexedDeepIds[k] = id;
+                });
             }
             runAll(pool, first);
             // mid-history: every shallow entry and versions 1..mid of every deep entry are older, the rest newer
@@ -476,6 +496,11 @@ public final class Benchmark {
                 int k = i;
                 second.add(() -> {
                     putVersions(options, http, deep, deepIds[k], mid + 1, options.depth(), stamps);
+                    return null;
+                });
+                second.add(() -> {
+                    putVersions(options, asOfHttp, seed.indexedTwo, indexedTwoIds[k], 2, 2, stamps);
+                    putVersions(options, asOfHttp, seed.indexedDeep, indexedDeepIds[k], mid + 1, options.depth(), stamps);
                     return null;
                 });
             }
@@ -515,7 +540,7 @@ public final class Benchmark {
 
     // ---- the operations -------------------------------------------------------------------------
 
-    private static List<OpSpec> operations(BenchOptions options, BenchHttp http, BenchHttp feedHttp, Seed seed) {
+    private static List<OpSpec> operations(BenchOptions options, BenchHttp http, BenchHttp feedHttp, BenchHttp asOfHttp, Seed seed) {
         RawDynamo.Seeded d = seed.data;
         String writes = entriesPath(seed.writesCollection);
         ConcurrentLinkedQueue<String> deletable = new ConcurrentLinkedQueue<>();
@@ -550,6 +575,14 @@ public final class Benchmark {
         ops.add(new OpSpec("listAsOfMidDeep", "list entries asOf (after version " + mid + " of " + options.depth() + "), "
                 + options.entries() + " entries x " + options.depth() + " versions", false,
                 deepAsOfFloor, listingAt(http, entriesPath(d.deepCollection()) + asOfMid, options.entries(), mid)));
+        // the same instant in the application with the time index: every entry changed since, at
+        // depth 2 and at depth `depth`, each read in a Query of the index and two BatchGetItems
+        ops.add(new OpSpec("listAsOfMidIndexedTwo", "list entries asOf (after version 1 of 2), time index, " + options.entries()
+                + " entries x 2 versions", false, List.of("rawGetItem", "rawQueryHeadsShallow"),
+                listingAt(asOfHttp, entriesPath(seed.indexedTwo) + asOfMid, options.entries(), 1)));
+        ops.add(new OpSpec("listAsOfMidIndexedDeep", "list entries asOf (after version " + mid + " of " + options.depth() + "), time index, "
+                + options.entries() + " entries x " + options.depth() + " versions", false, List.of("rawGetItem", "rawQueryHeadsDeep"),
+                listingAt(asOfHttp, entriesPath(seed.indexedDeep) + asOfMid, options.entries(), mid)));
         // the change feed (application with "feed": true): a page of every change of a collection,
         // and a poll after its last change
         String feedPath = entriesPath(d.feedCollection());

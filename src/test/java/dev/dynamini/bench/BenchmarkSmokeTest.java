@@ -207,6 +207,23 @@ class BenchmarkSmokeTest {
         }
     }
 
+    /**
+     * With the time index, an asOf listing costs the same whether each entry has 2 versions or
+     * depth versions: per entry changed since the instant, one Query of the index and two
+     * BatchGetItems, whatever came after it.
+     */
+    @Test
+    void withTheTimeIndexAsOfCostsTheSameAtAnyDepth() {
+        int entries = results.options().entries();
+        for (int c : LEVELS) {
+            DynamoStats two = dynamo("listAsOfMidIndexedTwo", c);
+            DynamoStats deep = dynamo("listAsOfMidIndexedDeep", c);
+            assertEquals(two.requestsPerOp(), deep.requestsPerOp(), 1e-9, two.signatures() + " vs " + deep.signatures());
+            assertEquals(two.readUnitsPerOp(), deep.readUnitsPerOp(), 1e-9, "RCU at depth 2 and at depth " + results.options().depth());
+            assertEquals(dynamo("listAsOf", c).requestsPerOp() + 3 * entries, deep.requestsPerOp(), 1e-9, String.valueOf(deep.signatures()));
+        }
+    }
+
     @Test
     void writesBothReports() throws Exception {
         Path out = Path.of("target/bench-smoke");
@@ -215,7 +232,7 @@ class BenchmarkSmokeTest {
         assertTrue(md.contains("## Writes against today's transactions (issue 14)") && md.contains("rawTxCreateEntry"), md);
         assertTrue(md.contains("## Change feed and asOf (issue 10)") && md.contains("rawPutItemFeed"), md);
         JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-        assertEquals(19 * LEVELS.size(), json.path("operations").size());
+        assertEquals(21 * LEVELS.size(), json.path("operations").size());
         assertTrue(json.path("writes").size() >= 5 * LEVELS.size(), json.path("writes").toString());
         assertTrue(json.path("targets").size() >= 8);
         assertEquals(LEVELS.size(), json.path("feedAndAsOf").size());

@@ -131,6 +131,15 @@ final class ReportWriter {
             asOf.put("requestsDepthN", round(midN.dynamo().requestsPerOp()));
             asOf.put("p50Ratio", round(midN.phase().millisAt(50) / mid1.phase().millisAt(50)));
             asOf.put("throughputRatio", round(midN.phase().throughput() / mid1.phase().throughput()));
+            Benchmark.Row two = r.row("listAsOfMidIndexedTwo", c);
+            Benchmark.Row indexedN = r.row("listAsOfMidIndexedDeep", c);
+            ObjectNode indexed = n.putObject("asOfMidIndexedDepthNVsDepth2");
+            indexed.put("readUnitsDepth2", round(two.dynamo().readUnitsPerOp()));
+            indexed.put("readUnitsDepthN", round(indexedN.dynamo().readUnitsPerOp()));
+            indexed.put("requestsDepth2", round(two.dynamo().requestsPerOp()));
+            indexed.put("requestsDepthN", round(indexedN.dynamo().requestsPerOp()));
+            indexed.put("p50Ratio", round(indexedN.phase().millisAt(50) / two.phase().millisAt(50)));
+            indexed.put("throughputRatio", round(indexedN.phase().throughput() / two.phase().throughput()));
         }
         ArrayNode writes = root.putArray("writes");
         for (int c : r.options().concurrency()) {
@@ -454,7 +463,7 @@ final class ReportWriter {
 
     /** The rows of the change feed and of asOf reads in the middle of history, and their ratios (issue 10). */
     static final List<String> FEED_AND_AS_OF_ROWS = List.of("feedPage", "feedPoll", "putEntryFeed", "putEntry", "listAsOf", "listAsOfDeep",
-            "listAsOfMid", "listAsOfMidDeep");
+            "listAsOfMid", "listAsOfMidDeep", "listAsOfMidIndexedTwo", "listAsOfMidIndexedDeep");
 
     private static void feedAndAsOf(StringBuilder md, Benchmark.Results r) {
         BenchOptions o = r.options();
@@ -499,6 +508,17 @@ final class ReportWriter {
                     .append(" | ").append(Targets.f("%.2f / %.2f", midN.dynamo().requestsPerOp(), mid1.dynamo().requestsPerOp()))
                     .append(" | ").append(Targets.f("%.2f", midN.phase().millisAt(50) / mid1.phase().millisAt(50)))
                     .append(" | ").append(Targets.f("%.2f", midN.phase().throughput() / mid1.phase().throughput())).append(" |\n");
+        }
+        md.append("\nWith the time index (`\"asOfIndex\": true`), every entry changed after the instant, at depth ").append(o.depth())
+                .append(" against depth 2:\n\n| c | RCU | requests | p50 | ops/s |\n|---:|---|---|---:|---:|\n");
+        for (int c : o.concurrency()) {
+            Benchmark.Row two = r.row("listAsOfMidIndexedTwo", c);
+            Benchmark.Row deep = r.row("listAsOfMidIndexedDeep", c);
+            md.append("| ").append(c)
+                    .append(" | ").append(Targets.f("%.2f / %.2f", deep.dynamo().readUnitsPerOp(), two.dynamo().readUnitsPerOp()))
+                    .append(" | ").append(Targets.f("%.2f / %.2f", deep.dynamo().requestsPerOp(), two.dynamo().requestsPerOp()))
+                    .append(" | ").append(Targets.f("%.2f", deep.phase().millisAt(50) / two.phase().millisAt(50)))
+                    .append(" | ").append(Targets.f("%.2f", deep.phase().throughput() / two.phase().throughput())).append(" |\n");
         }
     }
 
