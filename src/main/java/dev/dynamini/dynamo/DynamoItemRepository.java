@@ -100,6 +100,26 @@ public final class DynamoItemRepository implements ItemRepository {
         return Optional.of(ItemCodec.decode(key.kind(), slot));
     }
 
+    /** One BatchGetItem of the version slots (the head is the caller's: it bounds what is committed). */
+    @Override
+    public Map<Long, Item> versionsBetween(Item head, long from, long to) {
+        ItemKey key = head.key();
+        String partition = KeyLayout.partition(key.scope());
+        List<Map<String, AttributeValue>> keys = new java.util.ArrayList<>();
+        for (long n = Math.max(1, from); n <= Math.min(to, head.version()); n++) {
+            keys.add(key(partition, KeyLayout.version(key.id(), n)));
+        }
+        Map<Long, Item> found = new HashMap<>();
+        Instant now = clock.instant();
+        reads.batchGet(key.kind(), keys).values().forEach(slot -> {
+            if (!ItemCodec.fenced(slot) && !ItemCodec.expired(slot, now)) {
+                Item version = ItemCodec.decode(key.kind(), slot);
+                found.put(version.version(), version);
+            }
+        });
+        return found;
+    }
+
     private Optional<Item> get(Kind kind, String sortKey, Scope scope) {
         return raw(kind, sortKey, scope).map(found -> ItemCodec.decode(kind, found));
     }

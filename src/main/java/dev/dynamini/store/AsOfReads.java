@@ -3,6 +3,7 @@ package dev.dynamini.store;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -84,10 +85,11 @@ final class AsOfReads {
             // the next version must be newer than then: true unless the index has a gap (an
             // application that turned its time index off for a while), and then the versions tell
             long n = indexed.getAsLong();
-            Optional<Item> at = repository.version(head.key(), n);
-            Optional<Item> after = repository.version(head.key(), n + 1);
-            if (at.isPresent() && after.isPresent() && after.get().updatedAt().isAfter(then)) {
-                return at;
+            Map<Long, Item> found = repository.versionsBetween(head, n, n + 1);
+            Item at = found.get(n);
+            Item after = found.get(n + 1);
+            if (at != null && after != null && after.updatedAt().isAfter(then)) {
+                return Optional.of(at);
             }
         }
         long expected = head.version();

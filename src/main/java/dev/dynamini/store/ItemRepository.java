@@ -28,6 +28,13 @@ public interface ItemRepository {
     /** One committed version of an item (a version the head has not reached yet is not one). */
     Optional<Item> version(ItemKey key, long version);
 
+    /**
+     * Committed versions {@code from} to {@code to} (a few) of the item whose head the caller has
+     * just read, by number, in one request; versions retention let go, and any above the head, are
+     * left out.
+     */
+    Map<Long, Item> versionsBetween(Item head, long from, long to);
+
     /** The id of the live item of the scope that holds the name. */
     Optional<String> nameHolder(Scope scope, String name);
 
