@@ -5,9 +5,9 @@ import static dev.dynamini.dynamo.ItemCodec.n;
 import static dev.dynamini.dynamo.ItemCodec.s;
 
 import dev.dynamini.store.Change;
+import dev.dynamini.store.CommitRejectedException.Reason;
 import dev.dynamini.store.CommitRejectedException;
 import dev.dynamini.store.FeedPosition;
-import dev.dynamini.store.CommitRejectedException.Reason;
 import dev.dynamini.store.Item;
 import dev.dynamini.store.ItemKey;
 import dev.dynamini.store.Kind;

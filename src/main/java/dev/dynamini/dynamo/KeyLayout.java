@@ -1,9 +1,9 @@
 package dev.dynamini.dynamo;
 
 import dev.dynamini.store.ItemKey;
-import java.time.Instant;
 import dev.dynamini.store.Kind;
 import dev.dynamini.store.Scope;
+import java.time.Instant;
 
 /**
  * How versioned items map to DynamoDB keys (docs/storage.md). A scope is one partition:
