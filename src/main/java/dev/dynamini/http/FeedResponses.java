@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -75,12 +76,19 @@ final class FeedResponses {
             return;
         }
         LiveFeed.Place place = live.waitingPlace().orElseThrow(() -> busy(ctx, "waiting feed reads"));
-        ctx.future(() -> live.next(scope, page.next(), limit, wait).whenComplete((answer, failed) -> {
-            place.close();
-            if (failed == null) {
-                send(ctx, answer);
+        ctx.future(() -> {
+            try {
+                return live.next(scope, page.next(), limit, wait).whenComplete((answer, failed) -> {
+                    place.close();
+                    if (failed == null) {
+                        send(ctx, answer);
+                    }
+                });
+            } catch (RuntimeException stopping) {
+                place.close();
+                throw stopping;
             }
-        }));
+        });
     }
 
     private void send(Context ctx, FeedPage page) {
@@ -121,8 +129,15 @@ final class FeedResponses {
             client.close();
             return;
         }
+        CompletableFuture<FeedPage> next;
+        try {
+            next = live.next(scope, previous.next(), limit, STREAM_HEARTBEAT);
+        } catch (RuntimeException stopping) {
+            client.close();
+            return;
+        }
         // a slow client blocks its own writer thread, never the feed's readers
-        live.next(scope, previous.next(), limit, STREAM_HEARTBEAT).whenCompleteAsync((page, failed) -> {
+        next.whenCompleteAsync((page, failed) -> {
             if (failed != null) {
                 client.close();
                 return;
