@@ -76,10 +76,12 @@ class FuzzApiTest {
     static void start() {
         StringBuilder keys = new StringBuilder(TestServer.API_KEYS.substring(0, TestServer.API_KEYS.length() - 1));
         for (Category c : Category.values()) {
-            keys.append(",{\"application\":\"").append(c.app()).append("\",\"key\":\"").append(c.key()).append("\"}")
-                    .append(",{\"application\":\"").append(c.app()).append("\",\"key\":\"").append(c.key2()).append("\"}")
+            // the change feed's tokens are checked only for an application that keeps one
+            String feed = c == Category.BAD_SINCE ? ",\"feed\":true" : "";
+            keys.append(",{\"application\":\"").append(c.app()).append("\",\"key\":\"").append(c.key()).append("\"").append(feed).append("}")
+                    .append(",{\"application\":\"").append(c.app()).append("\",\"key\":\"").append(c.key2()).append("\"").append(feed).append("}")
                     .append(",{\"application\":\"").append(c.app()).append("\",\"key\":\"").append(c.readKey())
-                    .append("\",\"access\":\"read\"}");
+                    .append("\",\"access\":\"read\"").append(feed).append("}");
         }
         keys.append(']');
         server = TestServer.start(Map.of("MAX_BODY_BYTES", Integer.toString(MAX_BODY), "API_KEYS", keys.toString()));
@@ -484,6 +486,7 @@ class FuzzApiTest {
         LONG_NAME_QUERY("long-name-query", Applies.LOOKUP, FuzzApiTest::longNameQuery),
         BAD_LIMIT("bad-limit", Applies.PAGES, FuzzApiTest::badLimit),
         BAD_CURSOR("bad-cursor", Applies.PAGES, FuzzApiTest::badCursor),
+        BAD_SINCE("bad-since", Applies.LOOKUP, FuzzApiTest::badSince),
         BAD_ORDER("bad-order", Applies.HISTORY, FuzzApiTest::badOrder),
         INVALID_UTF8_QUERY("invalid-utf8-query", Applies.EVERYWHERE, FuzzApiTest::invalidUtf8Query);
 
@@ -955,6 +958,47 @@ class FuzzApiTest {
         q.query("name", enc(name));
         if (r.nextBoolean()) {
             q.query("filter", pick(r, "latest", "current", "all"));
+        }
+        return q;
+    }
+
+    /**
+     * The change feed (?since=): tokens that are not this listing's (forged, altered, of another
+     * kind of value), a bad wait or limit beside a good since, since with a parameter it does not
+     * take. Each is refused before any wait.
+     */
+    static Req badSince(Random r, Method m, Route route) {
+        Req q = Req.valid(r, m, route);
+        int kind = r.nextInt(4);
+        if (kind == 0) {
+            String[] waits = {"31", "-1", "x", "1.5", "", "99999999999", "%00"};
+            String wait = waits[r.nextInt(waits.length)];
+            q.variant = "since=0 with wait=" + wait;
+            q.query("since", "0");
+            q.query("wait", wait);
+        } else if (kind == 1) {
+            String[] limits = {"0", "1001", "-5", "ten"};
+            String limit = limits[r.nextInt(limits.length)];
+            q.variant = "since=now with limit=" + limit;
+            q.query("since", "now");
+            q.query("limit", limit);
+        } else if (kind == 2) {
+            String other = pick(r, "filter=all", "cursor=abc", "name=x", "asOf=2026-01-01T00:00:00Z");
+            q.variant = "since with " + other.substring(0, other.indexOf('='));
+            q.query("since", "0");
+            q.query(other.substring(0, other.indexOf('=')), enc(other.substring(other.indexOf('=') + 1)));
+        } else {
+            String payload = "0000000000000#" + randomId(r, 26) + "#0000000001";
+            String[] forged = {"", "NOW", "00", "1", "-1", "abc", "abc.def", ".", "..", enc("é.é"), randomId(r, 300),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(payload)) + "."
+                    + Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(r, 12)),
+                Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(payload))};
+            String since = forged[r.nextInt(forged.length)];
+            q.variant = "forged since";
+            q.query("since", since);
+            if (r.nextBoolean()) {
+                q.query("wait", "30");
+            }
         }
         return q;
     }
