@@ -87,6 +87,24 @@ class FeedApiTest {
     }
 
     @Test
+    void aBatchsChangesAndAPatchComeInTheFeedToo() {
+        String entries = "/api/user/bat/collection/b/entry";
+        String id = feed.post(entries, "{\"name\":\"one\",\"value\":1}").json().at("/meta/entry").asText();
+        String token = feed.get(entries + "?since=now").header("X-Next-Since");
+        Response batch = feed.post("/api/batch", BatchApiTest.batch(
+                BatchApiTest.change("create", "bat", "b", null, "\"body\":{\"name\":\"two\"}"),
+                BatchApiTest.change("put", "bat", "b", id, "\"body\":{\"value\":2}")));
+        assertEquals(200, batch.status(), batch.body());
+        String two = batch.json().at("/results/0/item/meta/entry").asText();
+        Response patched = feed.with("Content-Type", "application/merge-patch+json").send("PATCH", entries + "/" + id, "{\"value\":3}");
+        assertEquals(200, patched.status(), patched.body());
+        List<String> changes = versions(feed.get(entries + "?since=" + enc(token)).json());
+        assertEquals(3, changes.size(), changes.toString());
+        assertTrue(changes.containsAll(List.of(two + "#1", id + "#2")), changes.toString());
+        assertEquals(id + "#3", changes.get(2), "the PATCH, after the batch");
+    }
+
+    @Test
     void pagesAreCutByLimitAndResumedByToken() {
         String entries = "/api/user/pat/collection/pages/entry";
         List<String> written = new ArrayList<>();
