@@ -48,17 +48,12 @@ public final class ChangeFeed {
         this.keepsFeed = keepsFeed;
     }
 
-    /** True when the application's changes are indexed for the feed. */
-    public boolean kept(String application) {
-        return keepsFeed.test(application);
-    }
-
     /**
      * Up to {@code limit} changes of the scope after {@code since} ({@link #FROM_START},
      * {@link #FROM_NOW} or a token this feed gave for the same listing), and the token to go on from.
      */
     public FeedPage read(Scope scope, String since, int limit) {
-        if (!kept(scope.application())) {
+        if (!keepsFeed.test(scope.application())) {
             throw new InvalidInputException("application " + scope.application() + " keeps no change feed: its API key entries need"
                     + " \"feed\": true (docs/operations.md)");
         }
