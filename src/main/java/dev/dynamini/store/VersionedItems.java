@@ -31,6 +31,11 @@ public final class VersionedItems {
     private final RetentionMarks retention;
     private final AsOfReads asOfReads;
     private final EntrySchemas schemas = new EntrySchemas();
+    /**
+     * Each public write runs as under way from before it takes its time until its commit has
+     * returned: the change feed reads no closer to the present than the oldest of them
+     * ({@link ChangeFeed}), so none can land behind a reader's token.
+     */
     private final WritesInFlight writes;
 
     /** {@code retention}: by application; an application not in it keeps every version. */
