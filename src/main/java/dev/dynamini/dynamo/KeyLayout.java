@@ -83,8 +83,7 @@ final class KeyLayout {
     }
 
     static String version(String id, long version) {
-        String digits = Long.toString(version);
-        return versionsOf(id) + "0".repeat(Math.max(0, 10 - digits.length())) + digits;
+        return versionsOf(id) + padded(version, 10);
     }
 
     static String versionsOf(String id) {

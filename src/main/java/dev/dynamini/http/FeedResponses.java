@@ -4,15 +4,14 @@ import dev.dynamini.feed.LiveFeed;
 import dev.dynamini.store.ChangeFeed;
 import dev.dynamini.store.FeedPage;
 import dev.dynamini.store.Item;
+import dev.dynamini.store.PageRequest;
 import dev.dynamini.store.Scope;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.javalin.http.sse.SseHandler;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -94,7 +93,7 @@ final class FeedResponses {
     private void send(Context ctx, FeedPage page) {
         ctx.header(NEXT_SINCE, page.next());
         ctx.header(MORE, Boolean.toString(page.more()));
-        ctx.header("Link", "<" + resumeLink(ctx, page.next()) + ">; rel=\"next\"");
+        ctx.header("Link", "<" + Requests.sameRequestWith(ctx, "since", page.next()) + ">; rel=\"next\"");
         ctx.header("Cache-Control", "no-store");
         Bodies.send(ctx, json.render(out -> {
             out.writeStartArray();
@@ -162,20 +161,10 @@ final class FeedResponses {
         return accept != null && accept.contains("text/event-stream");
     }
 
+    /** {@code limit} as every list reads it; without one, {@link ChangeFeed#DEFAULT_LIMIT}. */
     private static int limit(Context ctx) {
-        String raw = ctx.queryParam("limit");
-        if (raw == null) {
-            return ChangeFeed.DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(raw.trim());
-            if (limit >= 1 && limit <= ChangeFeed.MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException notANumber) {
-            // below
-        }
-        throw ApiError.badRequest("limit must be a whole number from 1 to " + ChangeFeed.MAX_LIMIT);
+        PageRequest page = Requests.page(ctx);
+        return page.unlimited() ? ChangeFeed.DEFAULT_LIMIT : page.limit();
     }
 
     private static Duration waitOf(Context ctx) {
@@ -199,21 +188,4 @@ final class FeedResponses {
         return new ApiError(503, "unavailable", "this instance has as many " + what + " as it takes; try again shortly");
     }
 
-    /** This request's path and query with the new since: the next call to make. */
-    private static String resumeLink(Context ctx, String since) {
-        StringBuilder link = new StringBuilder(ctx.path()).append('?');
-        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
-            if (param.getKey().equals("since")) {
-                continue;
-            }
-            for (String value : param.getValue()) {
-                link.append(encode(param.getKey())).append('=').append(encode(value)).append('&');
-            }
-        }
-        return link.append("since=").append(encode(since)).toString();
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
 }

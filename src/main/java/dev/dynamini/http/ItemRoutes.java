@@ -15,11 +15,7 @@ import dev.dynamini.store.Scope;
 import dev.dynamini.store.VersionedItems;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
@@ -234,21 +230,7 @@ final class ItemRoutes {
 
     /** The next page: Link (rel="next") with the same query and the new cursor, and X-Next-Cursor. */
     private static void announceNext(Context ctx, String cursor) {
-        StringBuilder link = new StringBuilder(ctx.path()).append('?');
-        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
-            if (param.getKey().equals("cursor")) {
-                continue;
-            }
-            for (String value : param.getValue()) {
-                link.append(encode(param.getKey())).append('=').append(encode(value)).append('&');
-            }
-        }
-        link.append("cursor=").append(encode(cursor));
-        ctx.header("Link", "<" + link + ">; rel=\"next\"");
+        ctx.header("Link", "<" + Requests.sameRequestWith(ctx, "cursor", cursor) + ">; rel=\"next\"");
         ctx.header("X-Next-Cursor", cursor);
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

@@ -9,9 +9,13 @@ import dev.dynamini.store.Order;
 import dev.dynamini.store.PageRequest;
 import dev.dynamini.store.Slugs;
 import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -207,5 +211,26 @@ final class Requests {
 
     static String etag(long version) {
         return "\"" + version + "\"";
+    }
+
+    /**
+     * This request's path and query with {@code name} set to {@code value} (every other parameter
+     * kept): the next request to make, for a {@code Link: <...>; rel="next"} header.
+     */
+    static String sameRequestWith(Context ctx, String name, String value) {
+        StringBuilder link = new StringBuilder(ctx.path()).append('?');
+        for (Map.Entry<String, List<String>> param : ctx.queryParamMap().entrySet()) {
+            if (param.getKey().equals(name)) {
+                continue;
+            }
+            for (String each : param.getValue()) {
+                link.append(encode(param.getKey())).append('=').append(encode(each)).append('&');
+            }
+        }
+        return link.append(encode(name)).append('=').append(encode(value)).toString();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

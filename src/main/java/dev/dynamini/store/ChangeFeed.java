@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  */
 public final class ChangeFeed {
     public static final int DEFAULT_LIMIT = 100;
-    public static final int MAX_LIMIT = 1000;
+    public static final int MAX_LIMIT = PageRequest.MAX_LIMIT;
     /** The {@code since} that starts at the first change kept. */
     public static final String FROM_START = "0";
     /** The {@code since} that starts at the bound: only changes from now on. */

@@ -22,17 +22,16 @@ public final class FeedPosition {
 
     /** The order key of one version. */
     public static String of(Item version) {
-        StringBuilder key = new StringBuilder(64).append(stamp(version.updatedAt().toEpochMilli())).append('#');
+        StringBuilder key = new StringBuilder(64).append(padded(version.updatedAt().toEpochMilli(), 13)).append('#');
         if (version.key().kind() == Kind.COLLECTION) {
             key.append(version.key().scope().user()).append('#');
         }
-        String digits = Long.toString(version.version());
-        return key.append(version.key().id()).append('#').append("0".repeat(Math.max(0, 10 - digits.length()))).append(digits).toString();
+        return key.append(version.key().id()).append('#').append(padded(version.version(), 10)).toString();
     }
 
     /** After every change stamped at or before {@code instant}. */
     public static String endOf(Instant instant) {
-        return stamp(instant.toEpochMilli()) + "#" + END_OF_STAMP;
+        return padded(instant.toEpochMilli(), 13) + "#" + END_OF_STAMP;
     }
 
     /** True when {@code key} is the shape of a position: a 13-digit stamp and a rest, or {@link #START}. */
@@ -51,8 +50,8 @@ public final class FeedPosition {
         return true;
     }
 
-    private static String stamp(long millis) {
-        String digits = Long.toString(Math.max(0, millis));
-        return "0".repeat(Math.max(0, 13 - digits.length())) + digits;
+    private static String padded(long number, int width) {
+        String digits = Long.toString(Math.max(0, number));
+        return "0".repeat(Math.max(0, width - digits.length())) + digits;
     }
 }
