@@ -4,6 +4,7 @@ import dev.dynamini.auth.ApiKeys;
 import dev.dynamini.config.Config;
 import dev.dynamini.dynamo.DynamoConnection;
 import dev.dynamini.dynamo.DynamoItemRepository;
+import dev.dynamini.dynamo.GroupCommit;
 import dev.dynamini.dynamo.IndexedApplications;
 import dev.dynamini.dynamo.MeteredDynamoDb;
 import dev.dynamini.dynamo.StartupException;
@@ -48,12 +49,15 @@ public final class Dynamini implements AutoCloseable {
     private static final Duration LIVE_FEED_POLL_ALONE = Duration.ofSeconds(5);
 
     private final DynamoConnection dynamo;
+    /** Null unless the connection groups commits. */
+    private final GroupCommit groupCommit;
     private final HttpServer http;
     private final Metrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Dynamini(DynamoConnection dynamo, HttpServer http, Metrics metrics) {
+    private Dynamini(DynamoConnection dynamo, GroupCommit groupCommit, HttpServer http, Metrics metrics) {
         this.dynamo = dynamo;
+        this.groupCommit = groupCommit;
         this.http = http;
         this.metrics = metrics;
     }
@@ -68,7 +72,10 @@ public final class Dynamini implements AutoCloseable {
         Tables tables = new Tables(dynamo.client(), names, config.readCapacityUnits(), config.writeCapacityUnits());
         tables.ensure();
         ensureTimeToLive(tables, keys);
-        DynamoItemRepository repository = new DynamoItemRepository(new MeteredDynamoDb(dynamo.client(), metrics), names,
+        GroupCommit groupCommit = dynamo.groupsCommits() ? new GroupCommit(dynamo.client()) : null;
+        MeteredDynamoDb metered = groupCommit == null ? new MeteredDynamoDb(dynamo.client(), metrics)
+                : new MeteredDynamoDb(dynamo.client(), groupCommit::putItem, metrics);
+        DynamoItemRepository repository = new DynamoItemRepository(metered, names,
                 config.consistentRead(), dynamo.commitBarrier(), new IndexedApplications(keys.feedApplications(), keys.asOfIndexApplications()));
         IdGenerator ids = new IdGenerator(Clock.systemUTC());
         // CURSOR_SECRET, or one derived from the API keys: every instance of a deployment agrees
@@ -102,7 +109,7 @@ public final class Dynamini implements AutoCloseable {
                     + " machines: anyone can read and write this server's data. Put keys of your own in API_KEYS_FILE. !!!",
                     keys.placeholderKeys(), ApiKeys.PLACEHOLDER_PREFIX, config.host());
         }
-        return new Dynamini(dynamo, http, metrics);
+        return new Dynamini(dynamo, groupCommit, http, metrics);
     }
 
     /**
@@ -153,6 +160,9 @@ public final class Dynamini implements AutoCloseable {
         try {
             http.stop();
         } finally {
+            if (groupCommit != null) {
+                groupCommit.close();
+            }
             metrics.close();
             dynamo.close();
         }

@@ -67,6 +67,87 @@ class CrashDurabilityTest {
         }
     }
 
+    /**
+     * The same under concurrent load, where the embedded server commits the puts of concurrent
+     * writes together (group commit): 16 writers create and update entries, and the server is
+     * killed while they are still writing. Every answer that came back before the kill must be there.
+     */
+    @Test
+    void concurrentAcknowledgedWritesSurviveSigkillUnderLoad(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        List<Ack> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        String collectionPath = null;
+        int rounds = 3;
+        for (int round = 0; round <= rounds; round++) {
+            int port = ChildServer.freePort();
+            Map<String, String> env = Map.of("PORT", Integer.toString(port), "DATA_DIR", data.toString(), "API_KEYS", API_KEYS);
+            try (ChildServer child = ChildServer.start(env, dir.resolve("load-" + round + ".log"), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")) {
+                child.awaitLog("dynamini listening on port " + port);
+                Http api = new Http("http://127.0.0.1:" + port).with("x-api-key", KEY);
+                current = child;
+                assertAllThere(api, new ArrayList<>(acknowledged), round);
+                if (round == rounds) {
+                    break;
+                }
+                if (collectionPath == null) {
+                    Response created = api.post("/api/user/u/collection", "{\"name\":\"load\"}");
+                    collectionPath = "/api/user/u/collection/" + created.json().path("meta").path("collection").asText();
+                    acknowledged.add(ack(collectionPath, created, 201));
+                }
+                String entries = collectionPath + "/entry";
+                int thisRound = round;
+                java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicInteger answered = new java.util.concurrent.atomic.AtomicInteger();
+                java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(16);
+                for (int w = 0; w < 16; w++) {
+                    int writer = w;
+                    writers.submit(() -> {
+                        for (int i = 0; !killed.get(); i++) {
+                            try {
+                                Response entry = api.post(entries, "{\"name\":\"r" + thisRound + "-w" + writer + "-" + i + "\",\"value\":" + i + "}");
+                                if (entry.status() != 201) {
+                                    continue;
+                                }
+                                String entryPath = entries + "/" + entry.json().path("meta").path("entry").asText();
+                                acknowledged.add(ack(entryPath, entry, 201));
+                                killAt(answered.incrementAndGet(), child, killed);
+                                Response put = api.put(entryPath, "{\"value\":{\"after\":" + i + "}}");
+                                if (put.status() == 200) {
+                                    acknowledged.add(ack(entryPath, put, 200));
+                                    killAt(answered.incrementAndGet(), child, killed);
+                                }
+                            } catch (Exception | AssertionError cutOff) {
+                                // the kill cut this request off: it was never acknowledged
+                            }
+                        }
+                        return null;
+                    });
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!killed.get() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                killAt(KILL_AT, child, killed);
+                writers.shutdown();
+                assertTrue(writers.awaitTermination(60, TimeUnit.SECONDS), "writers did not stop after the kill");
+                assertTrue(answered.get() >= KILL_AT, "only " + answered.get() + " writes answered in 30 s");
+            }
+        }
+    }
+
+    private static final int KILL_AT = 150;
+
+    /**
+     * SIGKILL the moment the {@code KILL_AT}th answer is in, from the writer that got it, while the
+     * others are still writing: commits of answered writes that were still queued would be lost.
+     */
+    private static void killAt(int answered, ChildServer child, java.util.concurrent.atomic.AtomicBoolean killed)
+            throws InterruptedException {
+        if (answered >= KILL_AT && !killed.getAndSet(true)) {
+            child.kill();
+        }
+    }
+
     /** The server of the round, whose log explains an unexpected answer. */
     private static ChildServer current;
 

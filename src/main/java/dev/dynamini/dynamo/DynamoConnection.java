@@ -47,15 +47,17 @@ public final class DynamoConnection implements AutoCloseable {
     private final CommitBarrier commitBarrier;
     private final String description;
     private final boolean owned;
+    private final boolean groupsCommits;
 
     private DynamoConnection(DynamoDbClient client, Runnable embedded, DataDirLock dataDirLock,
-                             CommitBarrier commitBarrier, String description, boolean owned) {
+                             CommitBarrier commitBarrier, String description, boolean owned, boolean groupsCommits) {
         this.client = client;
         this.embedded = embedded;
         this.dataDirLock = dataDirLock;
         this.commitBarrier = commitBarrier;
         this.description = description;
         this.owned = owned;
+        this.groupsCommits = groupsCommits;
     }
 
     /** A client owned by someone else (a test fixture, a benchmark): closing the server leaves it open. */
@@ -65,7 +67,12 @@ public final class DynamoConnection implements AutoCloseable {
 
     /** The same, for a client of a connection that needs a barrier (a wrapped embedded client). */
     public static DynamoConnection borrowed(DynamoDbClient client, String description, CommitBarrier commitBarrier) {
-        return new DynamoConnection(client, null, null, commitBarrier, description, false);
+        return borrowed(client, description, commitBarrier, false);
+    }
+
+    /** The same, saying whether concurrent puts should be committed together ({@link #groupsCommits()}). */
+    public static DynamoConnection borrowed(DynamoDbClient client, String description, CommitBarrier commitBarrier, boolean groupsCommits) {
+        return new DynamoConnection(client, null, null, commitBarrier, description, false, groupsCommits);
     }
 
     public static DynamoConnection open(Config config) {
@@ -82,7 +89,7 @@ public final class DynamoConnection implements AutoCloseable {
             File file = dataDir.toAbsolutePath().normalize().resolve(DATABASE_FILE).toFile();
             EmbeddedDynamoDbLocal.Running local = startEmbedded(() -> EmbeddedDynamoDbLocal.onDisk(file));
             return new DynamoConnection(local.client(), local.shutdown(), lock, readBackBarrier(local.client()),
-                    "embedded DynamoDB Local at " + file.getPath(), true);
+                    "embedded DynamoDB Local at " + file.getPath(), true, true);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -92,7 +99,7 @@ public final class DynamoConnection implements AutoCloseable {
     /** DynamoDB Local in this JVM keeping nothing on disk (tests, benchmarks): nothing to wait for. */
     public static DynamoConnection inMemory() {
         EmbeddedDynamoDbLocal.Running local = startEmbedded(EmbeddedDynamoDbLocal::inMemory);
-        return new DynamoConnection(local.client(), local.shutdown(), null, CommitBarrier.NONE, "embedded in-memory DynamoDB Local", true);
+        return new DynamoConnection(local.client(), local.shutdown(), null, CommitBarrier.NONE, "embedded in-memory DynamoDB Local", true, false);
     }
 
     /** Starts DynamoDB Local, or says in one line that it is not there (as in the production image). */
@@ -179,7 +186,7 @@ public final class DynamoConnection implements AutoCloseable {
         String where = config.dynamoEndpoint().map(e -> "DynamoDB at " + e)
                 .orElseGet(() -> "DynamoDB in " + config.awsRegion().orElseThrow());
         // a DynamoDB at an endpoint answers only what it made durable: no barrier (docs/operations.md)
-        return new DynamoConnection(builder.build(), null, null, CommitBarrier.NONE, where, true);
+        return new DynamoConnection(builder.build(), null, null, CommitBarrier.NONE, where, true, false);
     }
 
     /**
@@ -238,6 +245,15 @@ public final class DynamoConnection implements AutoCloseable {
     /** What a write must wait for before it is answered (nothing, except for embedded DynamoDB Local on disk). */
     public CommitBarrier commitBarrier() {
         return commitBarrier;
+    }
+
+    /**
+     * Whether single-item puts made at the same time should be committed together
+     * ({@link GroupCommit}): only for embedded DynamoDB Local on disk, where each commit syncs a file
+     * and nothing is billed. Real DynamoDB bills a transaction twice per item.
+     */
+    public boolean groupsCommits() {
+        return groupsCommits;
     }
 
     public boolean isEmbedded() {

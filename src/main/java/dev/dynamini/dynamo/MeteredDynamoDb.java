@@ -32,10 +32,17 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  */
 public final class MeteredDynamoDb {
     private final DynamoDbClient client;
+    /** How single-item puts are sent: the client's own call, or a {@link GroupCommit} over it. */
+    private final Function<PutItemRequest, PutItemResponse> puts;
     private final DynamoObserver observer;
 
     public MeteredDynamoDb(DynamoDbClient client, DynamoObserver observer) {
+        this(client, client::putItem, observer);
+    }
+
+    public MeteredDynamoDb(DynamoDbClient client, Function<PutItemRequest, PutItemResponse> puts, DynamoObserver observer) {
         this.client = client;
+        this.puts = puts;
         this.observer = observer;
     }
 
@@ -66,9 +73,12 @@ public final class MeteredDynamoDb {
                 TransactWriteItemsResponse::consumedCapacity);
     }
 
-    /** A conditional write that fails still uses capacity, but DynamoDB does not say how much. */
+    /**
+     * A conditional write that fails still uses capacity, but DynamoDB does not say how much. A put
+     * committed with others ({@link GroupCommit}) counts as one PutItem with its share of the units.
+     */
     public PutItemResponse putItem(PutItemRequest request) {
-        return call("PutItem", false, () -> client.putItem(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
+        return call("PutItem", false, () -> puts.apply(request.toBuilder().returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build()),
                 r -> r.consumedCapacity() == null ? List.of() : List.of(r.consumedCapacity()));
     }
 

@@ -128,7 +128,8 @@ public final class Benchmark {
             connection = DynamoConnection.inMemory();
         }
         try {
-            return run(options, connection.client(), connection.commitBarrier(), connection.description(), "bench");
+            return run(options, connection.client(), connection.client(), connection.commitBarrier(), connection.groupsCommits(),
+                    connection.description(), "bench", Map.of());
         } finally {
             connection.close();
             if (options.storage() == BenchOptions.Storage.DISK) {
@@ -156,7 +157,7 @@ public final class Benchmark {
             try (DynamoConnection server = DynamoConnection.remote(config); DynamoConnection raw = DynamoConnection.remote(config)) {
                 Load.externalCpu = local::cpuNanos;
                 try {
-                    return run(options, server.client(), raw.client(), CommitBarrier.NONE,
+                    return run(options, server.client(), raw.client(), CommitBarrier.NONE, false,
                             "DynamoDB Local 3.3.1 at " + local.endpoint() + " (HTTP, Apache client; its own JVM, in memory, " + LocalEndpoint.HEAP + ")",
                             "bench", env);
                 } finally {
@@ -171,21 +172,16 @@ public final class Benchmark {
      * {@code <prefix>.entries} and raw tables {@code <prefix>-raw.*}. The client stays open.
      */
     public static Results run(BenchOptions options, DynamoDbClient client, String storage, String tablePrefix) throws Exception {
-        return run(options, client, CommitBarrier.NONE, storage, tablePrefix);
-    }
-
-    /** The same, with the barrier the storage needs before a write is answered (embedded on disk). */
-    public static Results run(BenchOptions options, DynamoDbClient client, CommitBarrier barrier, String storage, String tablePrefix)
-            throws Exception {
-        return run(options, client, client, barrier, storage, tablePrefix, Map.of());
+        return run(options, client, client, CommitBarrier.NONE, false, storage, tablePrefix, Map.of());
     }
 
     /**
      * The same, the server on {@code client} and the raw floor calls on {@code rawClient} (which may
-     * be the same), the server's configuration completed by {@code serverEnv} (e.g. DYNAMODB_ENDPOINT).
+     * be the same), with the barrier and the group commit its storage needs (embedded on disk), the
+     * server's configuration completed by {@code serverEnv} (e.g. DYNAMODB_ENDPOINT).
      */
-    static Results run(BenchOptions options, DynamoDbClient client, DynamoDbClient rawClient, CommitBarrier barrier, String storage,
-                       String tablePrefix, Map<String, String> serverEnv) throws Exception {
+    static Results run(BenchOptions options, DynamoDbClient client, DynamoDbClient rawClient, CommitBarrier barrier, boolean groupsCommits,
+                       String storage, String tablePrefix, Map<String, String> serverEnv) throws Exception {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         String loadAtStart = Machine.loadAverage();
@@ -207,7 +203,7 @@ public final class Benchmark {
         String value = value(options.valueBytes(), 0);
         try (HeapWatch heap = new HeapWatch();
              Dynamini server = Dynamini.start(config, ApiKeys.load(config),
-                     DynamoConnection.borrowed(tap.wrap(client), storage, barrier), tap)) {
+                     DynamoConnection.borrowed(tap.wrap(client), storage, barrier, groupsCommits), tap)) {
             BenchHttp http = new BenchHttp("http://127.0.0.1:" + server.port(), API_KEY);
             BenchHttp feedHttp = new BenchHttp("http://127.0.0.1:" + server.port(), FEED_API_KEY);
             BenchHttp asOfHttp = new BenchHttp("http://127.0.0.1:" + server.port(), AS_OF_API_KEY);

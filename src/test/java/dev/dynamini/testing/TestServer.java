@@ -53,6 +53,15 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(env, DynamoConnection.borrowed(client, "shared test DynamoDB Local"));
     }
 
+    /**
+     * A server on the shared in-memory DynamoDB Local whose concurrent puts are committed together,
+     * as embedded on disk ({@link DynamoConnection#groupsCommits()}), with fresh tables.
+     */
+    public static TestServer startGroupCommitting(DynamoDbClient client) {
+        return new TestServer(freshTables(), DynamoConnection.borrowed(client, "shared test DynamoDB Local, commits grouped",
+                dev.dynamini.dynamo.CommitBarrier.NONE, true));
+    }
+
     /** Starts on a connection the server will own (and close). */
     public static TestServer startOwning(Map<String, String> env, DynamoConnection dynamo) {
         return new TestServer(env, dynamo);

@@ -1,0 +1,44 @@
+package dev.dynamini.http;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynamini.testing.SharedDynamoLocal;
+import dev.dynamini.testing.TestServer;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * Every race of {@link ConcurrencyApiTest} again, on a server that commits concurrent puts together
+ * as embedded DynamoDB Local on disk does: no lost version, no gap, one winner per name.
+ */
+class GroupCommitConcurrencyApiTest extends ConcurrencyApiTest {
+    private static final AtomicInteger TRANSACTIONS = new AtomicInteger();
+
+    /** Hides {@code ServerPerClass.startServer}: the same server, grouping its commits. */
+    @BeforeAll
+    static void startServer() {
+        DynamoDbClient local = SharedDynamoLocal.client();
+        DynamoDbClient counted = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
+                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("transactWriteItems")) {
+                        TRANSACTIONS.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(local, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        server = TestServer.startGroupCommitting(counted);
+        api = server.appA();
+    }
+
+    @AfterAll
+    static void theRacesWereGrouped() {
+        assertTrue(TRANSACTIONS.get() > 0, "no put was ever committed together with another");
+    }
+}
