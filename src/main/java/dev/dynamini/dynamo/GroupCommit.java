@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,18 +35,21 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * and one commit of sixteen puts costs little more than one of a single put (docs/storage.md,
  * "Group commit").
  *
- * <p>Each put keeps the outcome it would have had alone. Puts waiting while a group is being
- * written form the next group, one {@code TransactWriteItems} (no two on the same item, at most
- * 100, about 2 MB); a lone put is sent as itself. When the transaction is cancelled, the puts whose
- * condition failed fail as their own put would have, with {@link ConditionalCheckFailedException}
- * and the item found; the others were not written and go into the next group. A put that the
- * transaction refuses for any other reason is sent alone, so that it gets its own answer. A caller
- * always waits for its put's outcome: nothing is left in doubt by the grouping.
+ * <p>Each put keeps the outcome it would have had alone. A put that finds nothing being sent goes
+ * at once, from its own thread, as itself. Puts that come while something is being sent wait, and
+ * form the next group: one {@code TransactWriteItems} (no two on the same item, at most 100, about
+ * 2 MB). When the transaction is cancelled, the puts whose condition failed fail as their own put
+ * would have, with {@link ConditionalCheckFailedException} and the item found; the others were not
+ * written and go into the next group. A put that the transaction refuses for any other reason is
+ * sent alone, so that it gets its own answer. A caller always waits for its put's outcome: nothing
+ * is left in doubt by the grouping.
  *
  * <p>Not for real DynamoDB, which bills a transaction twice per item and syncs every write anyway.
  */
 public final class GroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+    /** The committer's thread, named so that what it sends can be told from what requests send. */
+    public static final String THREAD_NAME = "dynamini-group-commit";
     /** DynamoDB's limit of actions per transaction. */
     static final int MAX_PUTS = 100;
     /** Well inside the 4 MB a transaction may carry (items are at most 400 KB each). */
@@ -53,6 +57,13 @@ public final class GroupCommit implements AutoCloseable {
 
     private final DynamoDbClient client;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /**
+     * One send at a time, a group's or a lone put's: a put that finds nothing queued and nothing
+     * being sent goes at once from its own thread (one writer: no hand-over to the committer, no
+     * wait), and everything that comes while a send is under way waits for the next group. Fair,
+     * so that the committer is not overtaken by lone puts while a group waits.
+     */
+    private final Semaphore sending = new Semaphore(1, true);
     private final Thread committer;
     private volatile boolean closing;
 
@@ -66,7 +77,7 @@ public final class GroupCommit implements AutoCloseable {
 
     public GroupCommit(DynamoDbClient client) {
         this.client = client;
-        this.committer = new Thread(this::commitGroups, "dynamini-group-commit");
+        this.committer = new Thread(this::commitGroups, THREAD_NAME);
         committer.setDaemon(true);
         committer.start();
     }
@@ -75,6 +86,13 @@ public final class GroupCommit implements AutoCloseable {
     public PutItemResponse putItem(PutItemRequest request) {
         if (closing || !groupable(request)) {
             return client.putItem(request);
+        }
+        if (queue.isEmpty() && tryToSend()) {
+            try {
+                return client.putItem(request);
+            } finally {
+                sending.release();
+            }
         }
         Pending pending = new Pending(request, new ItemAddress(request.tableName(), request.item().get(KeyLayout.PK),
                 request.item().get(KeyLayout.SK)), approximateBytes(request.item()), new CompletableFuture<>());
@@ -92,6 +110,16 @@ public final class GroupCommit implements AutoCloseable {
                 throw error;
             }
             throw e;
+        }
+    }
+
+    /** Whether no put is being sent and none waits to be (the fair semaphore's zero-wait try). */
+    private boolean tryToSend() {
+        try {
+            return sending.tryAcquire(0, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -117,8 +145,13 @@ public final class GroupCommit implements AutoCloseable {
                     }
                     backlog.add(first);
                 }
-                queue.drainTo(backlog);
-                write(nextGroup(backlog), backlog);
+                sending.acquireUninterruptibly();
+                try {
+                    queue.drainTo(backlog);
+                    write(nextGroup(backlog), backlog);
+                } finally {
+                    sending.release();
+                }
             } catch (InterruptedException e) {
                 // close() waits for the queue to empty; an interrupt only hurries the poll
             } catch (Throwable unexpected) {

@@ -1,5 +1,6 @@
 package dev.dynamini.bench;
 
+import dev.dynamini.dynamo.GroupCommit;
 import dev.dynamini.http.RequestRecord;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -63,8 +64,12 @@ final class DynamoTap implements Consumer<RequestRecord> {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         } finally {
-            Object request = args == null || args.length == 0 ? null : args[0];
-            calls.get().add(new Call(operation, Billing.of(operation, request, response)));
+            // puts that concurrent requests made together, sent by the group commit's own thread
+            // (embedded on disk): no one request made them, so none is charged with them
+            if (!Thread.currentThread().getName().equals(GroupCommit.THREAD_NAME)) {
+                Object request = args == null || args.length == 0 ? null : args[0];
+                calls.get().add(new Call(operation, Billing.of(operation, request, response)));
+            }
         }
     }
 
