@@ -84,7 +84,7 @@ public final class Dynamini implements AutoCloseable {
         Cursors cursors = new Cursors(cursorSecret);
         WritesInFlight writes = new WritesInFlight(Clock.systemUTC());
         VersionedItems items = new VersionedItems(repository, ids, Clock.systemUTC(), cursors, collections, keys.retention(), writes);
-        ChangeFeed feed = new ChangeFeed(repository, cursors, writes, Clock.systemUTC(), config.feedSettle(), keys.feedApplications()::contains);
+        ChangeFeed feed = new ChangeFeed(repository, cursors, writes, config.feedSettle(), keys.feedApplications()::contains);
         LiveFeed live = new LiveFeed(feed, writes,
                 new LiveFeed.Limits(config.feedMaxWaiting(), config.feedMaxStreams(),
                 config.feedSettle().isZero() ? LIVE_FEED_POLL_ALONE : LIVE_FEED_POLL, config.feedSettle()));

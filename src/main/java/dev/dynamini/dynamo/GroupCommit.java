@@ -146,16 +146,22 @@ public final class GroupCommit implements AutoCloseable {
                     backlog.add(first);
                 }
                 sending.acquireUninterruptibly();
+                List<Pending> group = List.of();
                 try {
                     queue.drainTo(backlog);
-                    write(nextGroup(backlog), backlog);
+                    group = nextGroup(backlog);
+                    write(group, backlog);
+                } catch (RuntimeException | Error unexpected) {
+                    // no caller may wait for ever: those not answered yet get the error
+                    for (Pending pending : group) {
+                        pending.answer().completeExceptionally(unexpected);
+                    }
+                    LOG.error("group commit failed unexpectedly; its puts were answered with the error", unexpected);
                 } finally {
                     sending.release();
                 }
             } catch (InterruptedException e) {
                 // close() waits for the queue to empty; an interrupt only hurries the poll
-            } catch (Throwable unexpected) {
-                LOG.error("group commit failed unexpectedly; its puts were answered with the error", unexpected);
             }
         }
     }
@@ -193,12 +199,10 @@ public final class GroupCommit implements AutoCloseable {
             settleCancelled(group, cancelled, backlog);
             return;
         } catch (RuntimeException refused) {
-            // nothing of the transaction was written: each put goes alone and gets its own answer
+            // refused as a whole, it wrote nothing: each put goes alone and gets its own answer (had
+            // it been written after all, each put would find itself there, as after an SDK retry)
             group.forEach(this::alone);
             return;
-        } catch (Error fatal) {
-            group.forEach(pending -> pending.answer().completeExceptionally(fatal));
-            throw fatal;
         }
         ConsumedCapacity share = shareOf(response.consumedCapacity(), group.size());
         PutItemResponse answer = PutItemResponse.builder().consumedCapacity(share).build();

@@ -1,6 +1,5 @@
 package dev.dynamini.store;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,8 +27,8 @@ public final class ChangeFeed {
 
     private final ItemRepository repository;
     private final Cursors tokens;
+    /** Also the clock of the bound: it is read together with the writes under way. */
     private final WritesInFlight writes;
-    private final Clock clock;
     private final Duration settle;
     private final Predicate<String> keepsFeed;
 
@@ -38,12 +37,11 @@ public final class ChangeFeed {
      * this instance is the only writer); {@code keepsFeed}: the applications whose changes are
      * indexed for the feed.
      */
-    public ChangeFeed(ItemRepository repository, Cursors tokens, WritesInFlight writes, Clock clock, Duration settle,
+    public ChangeFeed(ItemRepository repository, Cursors tokens, WritesInFlight writes, Duration settle,
             Predicate<String> keepsFeed) {
         this.repository = repository;
         this.tokens = tokens;
         this.writes = writes;
-        this.clock = clock;
         this.settle = settle;
         this.keepsFeed = keepsFeed;
     }
@@ -83,8 +81,17 @@ public final class ChangeFeed {
 
     /** The instant up to which every change has landed that ever will. */
     private Instant bound() {
-        Instant bound = clock.instant().minus(settle);
-        Instant oldestWrite = writes.oldest().map(began -> began.minusMillis(1)).orElse(bound);
+        return boundAt(writes.moment(), settle);
+    }
+
+    /**
+     * The bound at {@code moment}: the millisecond before now less {@code settle} (a write of this
+     * instance that begins from now on may still stamp its change in now's millisecond, since
+     * positions have millisecond stamps), and the one before the oldest write under way.
+     */
+    static Instant boundAt(WritesInFlight.Moment moment, Duration settle) {
+        Instant bound = moment.now().minus(settle).minusMillis(1);
+        Instant oldestWrite = moment.oldest().map(began -> began.minusMillis(1)).orElse(bound);
         return oldestWrite.isBefore(bound) ? oldestWrite : bound;
     }
 

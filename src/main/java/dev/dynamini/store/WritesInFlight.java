@@ -30,8 +30,11 @@ public final class WritesInFlight {
      * way, then tells the listeners.
      */
     public <T> T during(Scope scope, Supplier<T> write) {
-        long began = clock.millis();
+        long began;
+        // the clock is read under the lock, as by moment(): a write that registers after a reader
+        // looked began no earlier than the reader's now
         synchronized (begun) {
+            began = clock.millis();
             begun.merge(began, 1, Integer::sum);
         }
         try {
@@ -44,10 +47,17 @@ public final class WritesInFlight {
         }
     }
 
-    /** When the oldest write under way began; empty when none is. */
-    public Optional<Instant> oldest() {
+    /**
+     * Now, and when the oldest write under way began (empty when none is), read together: every
+     * write not among them begins at or after {@code now}, so it stamps its change in now's
+     * millisecond or later.
+     */
+    public record Moment(Instant now, Optional<Instant> oldest) {
+    }
+
+    public Moment moment() {
         synchronized (begun) {
-            return begun.isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(begun.firstKey()));
+            return new Moment(clock.instant(), begun.isEmpty() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(begun.firstKey())));
         }
     }
 
