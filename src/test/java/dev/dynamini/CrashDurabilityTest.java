@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A 2xx means durable: the server in a JVM of its own, on embedded DynamoDB Local on disk, killed
  * with SIGKILL right after acknowledged POST, PUT, DELETE and restore answers, round after round,
- * each restart on the same DATA_DIR. Every acknowledged version must be there, with its content.
+ * each restart on the same DATA_DIR; and killed under concurrent load, where its puts are committed
+ * in groups. Every acknowledged version must be there, with its content.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CrashDurabilityTest {
