@@ -138,14 +138,16 @@ final class Batch {
                 wanted.add(keys[i].scope().parent());
             }
         }
-        Plan plan = new Plan(keys.length, wanted.isEmpty() ? Map.of() : repository.headsOf(wanted));
+        Map<ItemKey, Item> heads = wanted.isEmpty() ? Map.of() : repository.headsOf(wanted);
+        Plan plan = new Plan(keys.length, heads);
+        Instant at = batchInstant(now, heads);
         for (int i = 0; i < keys.length; i++) {
             if (settled[i] != null) {
                 plan.results[i] = settled[i];
                 continue;
             }
             try {
-                planChange(i, plan, now);
+                planChange(i, plan, at);
             } catch (InvalidInputException | InvalidSchemaException | SchemaViolationException | NotFoundException | TrimmedException
                     | VersionMismatchException | NameTakenException refused) {
                 throw new BatchRejectedException(i, refused);
@@ -153,6 +155,21 @@ final class Batch {
         }
         plan.finish();
         return plan;
+    }
+
+    /**
+     * The one instant of the batch's changes: now, or just after the newest head it changes if a
+     * writer whose clock ran ahead stamped that one later. An item's versions always get later
+     * stamps ({@link Item#next}); taken for the whole batch, not item by item, the stamps stay one.
+     */
+    private static Instant batchInstant(Instant now, Map<ItemKey, Item> heads) {
+        Instant at = now;
+        for (Item head : heads.values()) {
+            if (!head.updatedAt().isBefore(at)) {
+                at = head.updatedAt().plusMillis(1);
+            }
+        }
+        return at;
     }
 
     /** What change {@code i} writes, from the state the changes before it left; as its single-item write would. */
