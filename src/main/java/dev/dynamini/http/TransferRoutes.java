@@ -37,6 +37,41 @@ final class TransferRoutes {
     void register(RoutesConfig routes) {
         GetRoutes.add(routes, "/api/export", this::export);
         routes.post(IMPORT_PATH, this::importStream);
+        routes.after(IMPORT_PATH, TransferRoutes::drainRefusedImport);
+    }
+
+    /** How much of a refused import's body is read and dropped, at most, and for how long. */
+    static final int DRAIN_BYTES = 8 * 1024 * 1024;
+    private static final long DRAIN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
+    /**
+     * An import is not buffered before its route (it may be far larger than MAX_BODY_BYTES), so an
+     * import refused before its body was read (a key that may not write, a wrong Content-Type or
+     * resume, an application that is not empty) leaves the body unread. Answering then and closing
+     * makes the client, still sending, see a broken connection instead of the answer. So the body
+     * is read and dropped first: at most {@link #DRAIN_BYTES}, reading no more once 2 s have passed
+     * (each read is bounded by the idle timeout, as any import's is). Not for a request without a
+     * valid key (401): its connection is closed, so that no one without a key can hold a thread.
+     */
+    private static void drainRefusedImport(Context ctx) {
+        if (ctx.statusCode() < 400 || ctx.statusCode() == 401) {
+            return;
+        }
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        byte[] dropped = new byte[65536];
+        long total = 0;
+        try {
+            InputStream body = ctx.req().getInputStream();
+            while (total < DRAIN_BYTES && System.nanoTime() < deadline) {
+                int read = body.read(dropped);
+                if (read < 0) {
+                    return;
+                }
+                total += read;
+            }
+        } catch (IOException | RuntimeException gone) {
+            // the client went away or the body was read another way: nothing left to keep clean
+        }
     }
 
     /**

@@ -240,6 +240,28 @@ class ExportImportApiTest extends ServerPerClass {
         assertEquals(409, conflict.status(), conflict.toString());
     }
 
+    @Test
+    void aRefusedImportIsAnsweredWhileItsBodyIsStillComing() {
+        // about 180 KB: more than the socket buffers take, so the client is still sending when the
+        // refusal is ready; the client must get that answer, not a broken connection
+        String line = "{\"meta\":{\"user\":\"u\"},\"name\":\"" + "x".repeat(900) + "\"}\n";
+        String body = line.repeat(200);
+        try (TestServer other = TestServer.start()) {
+            Http readOnly = other.http().with("x-api-key", TestServer.KEY_A_READ);
+            // each refusal is followed by a small request, which the client sends on the same connection
+            for (int round = 0; round < 12; round++) {
+                assertEquals(400, ndjson(other.appA(), "/api/import?resume=yes", body).status(), "bad resume, round " + round);
+                assertEquals(200, other.appA().get("/api/user/u/collection").status(), "after a bad resume, round " + round);
+                assertEquals(415, other.appA().post("/api/import", body).status(), "not NDJSON, round " + round);
+                assertEquals(200, other.appA().get("/api/user/u/collection").status(), "after not NDJSON, round " + round);
+                assertEquals(403, ndjson(readOnly, "/api/import", body).status(), "read-only key, round " + round);
+                assertEquals(409, ndjson(api, "/api/import", body).status(), "application not empty, round " + round);
+                assertEquals(200, api.get("/api/user/u/collection").status(), "after not empty, round " + round);
+            }
+            assertEquals(204, other.appA().get("/api/export").status(), "nothing was written");
+        }
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     private static Response ndjson(Http client, String path, String body) {
