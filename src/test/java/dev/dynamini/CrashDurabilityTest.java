@@ -39,13 +39,9 @@ class CrashDurabilityTest {
         List<Ack> acknowledged = new ArrayList<>();
         String collectionPath = null;
         for (int round = 0; round <= ROUNDS; round++) {
-            int port = ChildServer.freePort();
-            Map<String, String> env = Map.of("PORT", Integer.toString(port), "DATA_DIR", data.toString(), "API_KEYS", API_KEYS);
-            // C1 only and a serial GC: each round is a JVM start, and this test makes 21 of them
-            try (ChildServer child = ChildServer.start(env, dir.resolve("round-" + round + ".log"), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")) {
-                child.awaitLog("dynamini listening on port " + port);
-                Http api = new Http("http://127.0.0.1:" + port).with("x-api-key", KEY);
-                current = child;
+            try (Round started = Round.start(data, dir.resolve("round-" + round + ".log"))) {
+                ChildServer child = started.child();
+                Http api = started.api();
                 assertAllThere(api, acknowledged, round);
                 if (round == ROUNDS) {
                     break;
@@ -80,12 +76,9 @@ class CrashDurabilityTest {
         String collectionPath = null;
         int rounds = 3;
         for (int round = 0; round <= rounds; round++) {
-            int port = ChildServer.freePort();
-            Map<String, String> env = Map.of("PORT", Integer.toString(port), "DATA_DIR", data.toString(), "API_KEYS", API_KEYS);
-            try (ChildServer child = ChildServer.start(env, dir.resolve("load-" + round + ".log"), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")) {
-                child.awaitLog("dynamini listening on port " + port);
-                Http api = new Http("http://127.0.0.1:" + port).with("x-api-key", KEY);
-                current = child;
+            try (Round started = Round.start(data, dir.resolve("load-" + round + ".log"))) {
+                ChildServer child = started.child();
+                Http api = started.api();
                 assertAllThere(api, new ArrayList<>(acknowledged), round);
                 if (round == rounds) {
                     break;
@@ -146,6 +139,29 @@ class CrashDurabilityTest {
             throws InterruptedException {
         if (answered >= KILL_AT && !killed.getAndSet(true)) {
             child.kill();
+        }
+    }
+
+    /** One round's server, on the DATA_DIR of every round, and a client of it. */
+    private record Round(ChildServer child, Http api) implements AutoCloseable {
+        static Round start(Path data, Path log) throws Exception {
+            int port = ChildServer.freePort();
+            Map<String, String> env = Map.of("PORT", Integer.toString(port), "DATA_DIR", data.toString(), "API_KEYS", API_KEYS);
+            // C1 only and a serial GC: each round is a JVM start, and these tests make 25 of them
+            ChildServer child = ChildServer.start(env, log, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+            try {
+                child.awaitLog("dynamini listening on port " + port);
+            } catch (Exception | AssertionError failed) {
+                child.close();
+                throw failed;
+            }
+            current = child;
+            return new Round(child, new Http("http://127.0.0.1:" + port).with("x-api-key", KEY));
+        }
+
+        @Override
+        public void close() {
+            child.close();
         }
     }
 

@@ -160,14 +160,12 @@ final class Batch {
     /**
      * The one instant of the batch's changes: now, or just after the newest head it changes if a
      * writer whose clock ran ahead stamped that one later. An item's versions always get later
-     * stamps ({@link Item#next}); taken for the whole batch, not item by item, the stamps stay one.
+     * stamps ({@link Item#nextStamp}); taken for the whole batch, not item by item, the stamps stay one.
      */
     private static Instant batchInstant(Instant now, Map<ItemKey, Item> heads) {
         Instant at = now;
         for (Item head : heads.values()) {
-            if (!head.updatedAt().isBefore(at)) {
-                at = head.updatedAt().plusMillis(1);
-            }
+            at = head.nextStamp(at);
         }
         return at;
     }

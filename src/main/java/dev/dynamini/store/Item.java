@@ -21,8 +21,13 @@ public record Item(ItemKey key, long version, Content content, Instant createdAt
      * times, which the change feed orders them by and as-of reads rely on.
      */
     public Item next(Content newContent, Instant now, boolean delete) {
-        Instant at = now.isAfter(updatedAt) ? now : updatedAt.plusMillis(1);
+        Instant at = nextStamp(now);
         return new Item(key, version + 1, newContent, createdAt, at, delete ? at : null);
+    }
+
+    /** The time of the version after this one, written at {@code now}: always later than this one's. */
+    public Instant nextStamp(Instant now) {
+        return now.isAfter(updatedAt) ? now : updatedAt.plusMillis(1);
     }
 
     public static Item first(ItemKey key, Content content, Instant now) {

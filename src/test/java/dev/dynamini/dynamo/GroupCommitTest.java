@@ -1,21 +1,13 @@
 package dev.dynamini.dynamo;
 
+import static dev.dynamini.testing.InterceptedDynamoDb.intercepted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dynamini.testing.Concurrently;
 import dev.dynamini.testing.SharedDynamoLocal;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,19 +42,13 @@ class GroupCommitTest {
                 .attributeDefinitions(AttributeDefinition.builder().attributeName(KeyLayout.PK).attributeType(ScalarAttributeType.S).build(),
                         AttributeDefinition.builder().attributeName(KeyLayout.SK).attributeType(ScalarAttributeType.S).build()));
         // counts what reaches DynamoDB Local
-        counted = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("transactWriteItems")) {
-                        TRANSACTIONS.incrementAndGet();
-                    } else if (method.getName().equals("putItem")) {
-                        PUTS.incrementAndGet();
-                    }
-                    try {
-                        return method.invoke(local, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        counted = intercepted(local, method -> {
+            if (method.equals("transactWriteItems")) {
+                TRANSACTIONS.incrementAndGet();
+            } else if (method.equals("putItem")) {
+                PUTS.incrementAndGet();
+            }
+        });
     }
 
     @AfterAll
@@ -84,28 +70,6 @@ class GroupCommitTest {
         return item == null || item.isEmpty() ? null : item.get("v").s();
     }
 
-    private static <T> List<T> together(int threads, Callable<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return task.call();
-                }));
-            }
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     @Test
     void concurrentPutsGoTogetherAndEachKeepsItsOwnOutcome() throws Exception {
         // every third item exists already: its put must fail alone, with the item found, and must not
@@ -117,7 +81,7 @@ class GroupCommitTest {
         Map<String, String> outcomes = new ConcurrentHashMap<>();
         AtomicInteger next = new AtomicInteger();
         try (GroupCommit group = new GroupCommit(counted)) {
-            together(16, () -> {
+            Concurrently.together(16, () -> {
                 for (int i; (i = next.getAndIncrement()) < 300; ) {
                     try {
                         group.putItem(putIfAbsent("outcome", "item-" + i, "written " + i));
@@ -146,7 +110,7 @@ class GroupCommitTest {
                 .build());
         AtomicInteger succeeded = new AtomicInteger();
         try (GroupCommit group = new GroupCommit(counted)) {
-            together(8, () -> {
+            Concurrently.together(8, () -> {
                 for (int done = 0; done < 25; ) {
                     int n = Integer.parseInt(SharedDynamoLocal.client().getItem(b -> b.tableName(TABLE).consistentRead(true)
                             .key(Map.of(KeyLayout.PK, AttributeValue.fromS("counter"), KeyLayout.SK, AttributeValue.fromS("c")))).item().get("n").n());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dynamini.testing.Concurrently;
 import dev.dynamini.testing.Http.Response;
 import dev.dynamini.testing.ServerPerClass;
 import dev.dynamini.testing.TestServer;
@@ -602,7 +603,7 @@ class BatchApiTest extends ServerPerClass {
             });
         }
         Counters before = Counters.read();
-        List<List<Response>> answered = ConcurrencyApiTest.together(writers);
+        List<List<Response>> answered = Concurrently.together(writers);
         Counters spent = Counters.read().minus(before);
 
         // entry id -> (version -> the body it acknowledged)
@@ -664,7 +665,7 @@ class BatchApiTest extends ServerPerClass {
                     change("create", "matching", c, null, "\"body\":{\"value\":{\"racer\":" + n + "}}"),
                     change("put", "matching", c, target, "\"body\":{\"value\":{\"n\":" + n + "}},\"ifMatch\":1"))));
         }
-        List<Response> answers = ConcurrencyApiTest.together(racers);
+        List<Response> answers = Concurrently.together(racers);
         int won = 0;
         for (Response r : answers) {
             if (r.status() == 200) {

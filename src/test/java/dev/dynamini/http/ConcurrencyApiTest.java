@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dynamini.testing.Concurrently;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
 import dev.dynamini.testing.ServerPerClass;
@@ -12,45 +13,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Concurrent writers over HTTP: no lost versions, no gaps, one winner where there must be one. */
 class ConcurrencyApiTest extends ServerPerClass {
-    /** Runs the tasks all at once (released together) and returns their results in order. */
-    static <T> List<T> together(List<Callable<T>> tasks) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (Callable<T> task : tasks) {
-                futures.add(pool.submit(() -> {
-                    go.await();
-                    return task.call();
-                }));
-            }
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get(120, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     @Test
     void twentyConcurrentCreatesOfOneNameMakeOneCollection() throws Exception {
         List<Callable<Response>> creates = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             creates.add(() -> api.post("/api/user/racer/collection", "{\"name\":\"only-one\"}"));
         }
-        List<Response> responses = together(creates);
+        List<Response> responses = Concurrently.together(creates);
         Set<String> ids = new HashSet<>();
         int created = 0;
         for (Response r : responses) {
@@ -75,7 +48,7 @@ class ConcurrencyApiTest extends ServerPerClass {
             int writer = i;
             puts.add(() -> api.put(one, "{\"value\":{\"writer\":" + writer + "}}"));
         }
-        List<Response> responses = together(puts);
+        List<Response> responses = Concurrently.together(puts);
         Set<Integer> versionsAnswered = new HashSet<>();
         for (Response r : responses) {
             assertEquals(200, r.status(), r.toString());
@@ -111,7 +84,7 @@ class ConcurrencyApiTest extends ServerPerClass {
             int n = i + 1;
             puts.add(() -> api.with("If-Match", "\"1\"").put(one, "{\"value\":{\"n\":" + n + "}}"));
         }
-        List<Response> responses = together(puts);
+        List<Response> responses = Concurrently.together(puts);
         long won = responses.stream().filter(r -> r.status() == 200).count();
         long refused = responses.stream().filter(r -> r.status() == 412).count();
         assertEquals(1, won);
@@ -131,7 +104,7 @@ class ConcurrencyApiTest extends ServerPerClass {
         for (String id : ids) {
             renames.add(() -> api.put(path + "/" + id, "{\"name\":\"crown\"}"));
         }
-        List<Response> responses = together(renames);
+        List<Response> responses = Concurrently.together(renames);
         assertEquals(1, responses.stream().filter(r -> r.status() == 200).count());
         assertEquals(5, responses.stream().filter(r -> r.status() == 409).count());
         assertEquals(1, api.get(path + "?name=crown").json().size());
@@ -154,7 +127,7 @@ class ConcurrencyApiTest extends ServerPerClass {
                 racers.add(() -> api.delete("/api/user/deleter/collection/" + c));
             }
         }
-        List<Response> responses = together(racers);
+        List<Response> responses = Concurrently.together(racers);
         Set<String> created = new HashSet<>();
         int refused = 0;
         for (Response r : responses) {
@@ -213,7 +186,7 @@ class ConcurrencyApiTest extends ServerPerClass {
             });
         }
         List<Response> answers = new ArrayList<>();
-        together(writers).forEach(answers::addAll);
+        Concurrently.together(writers).forEach(answers::addAll);
         int acknowledged = 0;
         for (Response r : answers) {
             assertTrue(List.of(200, 404, 409).contains(r.status()), r.toString());

@@ -1,11 +1,10 @@
 package dev.dynamini.http;
 
+import static dev.dynamini.testing.InterceptedDynamoDb.intercepted;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamini.testing.SharedDynamoLocal;
 import dev.dynamini.testing.TestServer;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,18 +20,11 @@ class GroupCommitConcurrencyApiTest extends ConcurrencyApiTest {
     /** Hides {@code ServerPerClass.startServer}: the same server, grouping its commits. */
     @BeforeAll
     static void startServer() {
-        DynamoDbClient local = SharedDynamoLocal.client();
-        DynamoDbClient counted = (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(),
-                new Class<?>[] {DynamoDbClient.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("transactWriteItems")) {
-                        TRANSACTIONS.incrementAndGet();
-                    }
-                    try {
-                        return method.invoke(local, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        DynamoDbClient counted = intercepted(SharedDynamoLocal.client(), method -> {
+            if (method.equals("transactWriteItems")) {
+                TRANSACTIONS.incrementAndGet();
+            }
+        });
         server = TestServer.startGroupCommitting(counted);
         api = server.appA();
     }

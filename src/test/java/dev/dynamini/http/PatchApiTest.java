@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dynamini.testing.Concurrently;
 import dev.dynamini.testing.Http;
 import dev.dynamini.testing.Http.Response;
 import dev.dynamini.testing.ServerPerClass;
@@ -209,7 +210,7 @@ class PatchApiTest extends ServerPerClass {
             patches.add(() -> patch(e, JSON_PATCH, "[{\"op\":\"add\",\"path\":\"/value/seen/-\",\"value\":" + n + "}]"));
         }
         TreeSet<Long> versions = new TreeSet<>();
-        for (Response r : ConcurrencyApiTest.together(patches)) {
+        for (Response r : Concurrently.together(patches)) {
             assertEquals(200, r.status(), r.toString());
             versions.add(r.json().at("/meta/version").asLong());
         }

@@ -3,6 +3,7 @@ package dev.dynamini.migrate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static dev.dynamini.testing.InterceptedDynamoDb.intercepted;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,13 +11,12 @@ import dev.dynamini.config.Config;
 import dev.dynamini.dynamo.DynamoConnection;
 import dev.dynamini.dynamo.StartupException;
 import dev.dynamini.testing.Http;
+import dev.dynamini.testing.InterceptedDynamoDb.Interceptor;
 import dev.dynamini.testing.OldDynamodbMini;
 import dev.dynamini.testing.SharedDynamoLocal;
 import dev.dynamini.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -536,28 +536,6 @@ class ImportDynamodbMiniTest {
             }
         }
         return items;
-    }
-
-    /** Sees every call of the client before it is made (and may throw instead), and its answer. */
-    interface Interceptor {
-        void before(String method) throws Exception;
-
-        default void after(String method, Object answer) {
-        }
-    }
-
-    static DynamoDbClient intercepted(DynamoDbClient client, Interceptor interceptor) {
-        return (DynamoDbClient) Proxy.newProxyInstance(DynamoDbClient.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class},
-                (proxy, method, args) -> {
-                    interceptor.before(method.getName());
-                    try {
-                        Object answer = method.invoke(client, args);
-                        interceptor.after(method.getName(), answer);
-                        return answer;
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 
     /** The client's calls that write (a version is written as several, docs/storage.md). */
